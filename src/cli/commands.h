@@ -1,0 +1,12 @@
+// The subcommands of the qir binary; main.cc dispatches to them by name.
+// Each returns the process exit code: 0 ok, 1 some cell/check failed, 2 usage/config error.
+#pragma once
+
+namespace qir::cli {
+
+int RunCommand(int argc, char** argv);       ///< qir run: run the matrix
+int ListCommand(int argc, char** argv);      ///< qir list: tests and implementations
+int SimCommand(int argc, char** argv);       ///< qir sim: the link emulator (own namespace)
+int ExecCommand(int argc, char** argv);      ///< qir _exec: start an endpoint in its namespaces (internal)
+
+}  // namespace qir::cli

@@ -1,0 +1,60 @@
+// Names and look-ups for the plain result model (results.h).
+#include "results/results.h"
+
+namespace qir::results {
+
+const char* ReferenceStatus(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSucceeded:
+      return "succeeded";
+    case Outcome::kUnsupported:
+      return "unsupported";
+    case Outcome::kFailed:
+    case Outcome::kTimeout:
+    case Outcome::kError:
+      return "failed";
+  }
+  return "failed";
+}
+
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSucceeded:
+      return "succeeded";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kUnsupported:
+      return "unsupported";
+    case Outcome::kTimeout:
+      return "timeout";
+    case Outcome::kError:
+      return "error";
+  }
+  return "error";
+}
+
+std::optional<Outcome> ParseOutcome(const std::string& name) {
+  for (Outcome o : {Outcome::kSucceeded, Outcome::kFailed, Outcome::kUnsupported,
+                    Outcome::kTimeout, Outcome::kError}) {
+    if (name == OutcomeName(o)) return o;
+  }
+  return std::nullopt;
+}
+
+const CellResult* RunResults::Find(const std::string& server, const std::string& client,
+                                   const std::string& test) const {
+  for (const CellResult& cell : cells) {
+    if (cell.server == server && cell.client == client && cell.test == test) return &cell;
+  }
+  return nullptr;
+}
+
+int RunResults::FailedCount() const {
+  int n = 0;
+  for (const CellResult& cell : cells) {
+    if (std::string(ReferenceStatus(cell.outcome)) == "failed") ++n;
+  }
+  return n;
+}
+
+}  // namespace qir::results

@@ -1,0 +1,67 @@
+// The outcome of a run as plain data: what the runner produces and what every
+// reporter (terminal, result.json, Markdown, HTML, JUnit) and `qir merge` read.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qir::results {
+
+/// How one cell (server × client × test) ended. The reference has three values;
+/// qir keeps runner-level failures apart and maps them only when reporting.
+enum class Outcome {
+  kSucceeded,    ///< the test's checks passed
+  kFailed,       ///< an endpoint failed or a check did not hold; `reason` says which
+  kUnsupported,  ///< an endpoint exited 127 (or was marked unsupported afterwards)
+  kTimeout,      ///< the test's deadline passed; endpoints were killed
+  kError,        ///< qir could not run the cell (setup failed); not the endpoints' fault
+};
+
+/// The reference's three-valued status for an outcome: succeeded / failed / unsupported.
+const char* ReferenceStatus(Outcome outcome);
+/// qir's own name: succeeded, failed, unsupported, timeout, error.
+const char* OutcomeName(Outcome outcome);
+/// Inverse of OutcomeName (also accepts the reference's three names).
+std::optional<Outcome> ParseOutcome(const std::string& name);
+
+/// A test case as shown in reports.
+struct TestInfo {
+  std::string name;  ///< matrix name, e.g. "handshake"
+  std::string abbr;  ///< matrix abbreviation, e.g. "H"
+  std::string desc;  ///< one sentence
+};
+
+/// One cell's verdict.
+struct CellResult {
+  std::string server;
+  std::string client;
+  std::string test;      ///< matrix test name
+  Outcome outcome = Outcome::kError;
+  std::string reason;    ///< one line; empty only for kSucceeded
+  double duration_s = 0; ///< wall time of the cell, seconds
+  std::string log_dir;   ///< relative to RunResults::log_dir, e.g. "quic-go_quic-go/handshake"
+};
+
+/// A whole run (or a shard of one, or a merge of shards).
+struct RunResults {
+  double start_time = 0;  ///< epoch seconds
+  double end_time = 0;    ///< epoch seconds
+  std::string log_dir;
+  uint64_t seed = 0;      ///< simulator seed the run used
+  std::vector<std::string> servers;            ///< in matrix order
+  std::vector<std::string> clients;            ///< in matrix order
+  std::map<std::string, std::string> urls;     ///< implementation → project URL
+  std::vector<TestInfo> tests;                 ///< in run order
+  std::vector<CellResult> cells;               ///< any order; looked up by (server, client, test)
+
+  /// The cell for (server, client, test), or nullptr when it was not run.
+  const CellResult* Find(const std::string& server, const std::string& client,
+                         const std::string& test) const;
+  /// Number of cells whose reference status is "failed".
+  int FailedCount() const;
+};
+
+}  // namespace qir::results

@@ -1,0 +1,50 @@
+// PcapWriter: appends raw IP packets to a classic pcap file with nanosecond
+// timestamps (magic 0xa1b23c4d, LINKTYPE_RAW = 101), the format qir's simulator
+// writes for trace_node_left.pcap / trace_node_right.pcap. Format:
+// https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-03.html (file header, record header).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+
+#include "util/result.h"
+
+namespace qir::trace {
+
+/// Link type of the packets written: the IP header comes first (LINKTYPE_RAW).
+inline constexpr uint32_t kLinkTypeRaw = 101;
+/// Classic pcap magic for nanosecond-resolution timestamps.
+inline constexpr uint32_t kPcapMagicNanos = 0xa1b23c4d;
+
+/// Owns an open pcap file. Move-only: two owners of one FILE* would double-close it.
+class PcapWriter {
+ public:
+  PcapWriter() = default;
+  ~PcapWriter();
+  PcapWriter(PcapWriter&& other) noexcept;
+  PcapWriter& operator=(PcapWriter&& other) noexcept;
+  PcapWriter(const PcapWriter&) = delete;
+  PcapWriter& operator=(const PcapWriter&) = delete;
+
+  /// Creates (truncates) `path` and writes the file header.
+  static Result<PcapWriter> Create(const std::string& path);
+
+  /// Appends one packet captured at `time_ns` (ns since the epoch).
+  Status Write(int64_t time_ns, std::span<const uint8_t> ip_packet);
+  /// Pushes buffered records to the kernel so a reader (or a kill -9) sees them.
+  Status Flush();
+  /// Number of packets written so far.
+  uint64_t packets() const { return packets_; }
+
+ private:
+  explicit PcapWriter(std::FILE* file, std::string path) : file_(file), path_(std::move(path)) {}
+  void Close();
+
+  std::FILE* file_ = nullptr;
+  std::string path_;
+  uint64_t packets_ = 0;
+};
+
+}  // namespace qir::trace
