@@ -1,0 +1,227 @@
+// `qir run`: the interop matrix. Flags follow the reference runner (run.py):
+// -s servers, -c clients, -t tests, -l log dir, -j JSON, -m Markdown, -i must
+// include, -f save files; qir adds -P (cells in parallel), --seed and
+// --implementations. Exit: 0 no cell failed, 1 some did, 2 usage or
+// configuration error, 130 interrupted.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "report/markdown.h"
+#include "report/reference_json.h"
+#include "report/terminal_matrix.h"
+#include "runner/matrix.h"
+#include "runner/stale_state.h"
+#include "testcases/registry.h"
+#include "util/subprocess.h"
+
+namespace qir::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<bool> g_interrupted{false};
+
+void OnSignal(int) { g_interrupted = true; }
+
+/// Parsed flags of `qir run`, defaults in the comments.
+struct RunFlags {
+  std::string servers, clients, tests;  ///< comma lists; empty = all
+  std::string log_dir;                  ///< default logs_<UTC time>
+  std::string json_path;                ///< also write result.json here
+  bool markdown = false;                ///< print the matrix as Markdown too
+  std::string must_include;             ///< only pairs with this implementation
+  bool save_files = false;              ///< keep www/downloads of cells that did not succeed
+  int jobs = 0;                         ///< 0 = number of CPUs
+  uint64_t seed = 0;                    ///< 0 = random
+  bool no_build = false;                ///< skip the implementations' build scripts
+  std::vector<std::string> impl_files;  ///< user implementations files
+};
+
+std::string DefaultLogDir() {
+  std::time_t now = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "logs_%Y-%m-%dT%H-%M-%S", std::gmtime(&now));
+  return buf;
+}
+
+/// Implementations named in `list` (all with the role when empty), or an error naming the unknown one.
+Result<std::vector<runner::Implementation>> Select(const std::vector<runner::Implementation>& all,
+                                                   const std::string& list, bool server) {
+  std::vector<runner::Implementation> out;
+  if (list.empty()) {
+    for (const runner::Implementation& i : all) {
+      if (server ? i.IsServer() : i.IsClient()) out.push_back(i);
+    }
+    return out;
+  }
+  for (const std::string& name : SplitList(list)) {
+    const runner::Implementation* impl = runner::FindImplementation(all, name);
+    if (impl == nullptr) return Fail(Error::kNotFound, "unknown implementation", name);
+    if (!(server ? impl->IsServer() : impl->IsClient())) {
+      return Fail(Error::kInvalidArgument, std::string("implementation cannot act as ") + (server ? "server" : "client"),
+                  name);
+    }
+    out.push_back(*impl);
+  }
+  return out;
+}
+
+Result<std::vector<const testcases::TestCase*>> SelectTests(const std::string& list) {
+  if (list.empty()) return testcases::AllTestCases();
+  std::vector<const testcases::TestCase*> out;
+  for (const std::string& name : SplitList(list)) {
+    const testcases::TestCase* t = testcases::FindTestCase(name);
+    if (t == nullptr) {
+      std::string known;
+      for (const testcases::TestCase* k : testcases::AllTestCases()) known += (known.empty() ? "" : ", ") + std::string(k->name);
+      return Fail(Error::kNotFound, "unknown test '" + name + "' (known: " + known + ")");
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
+Status BuildImplementations(const std::vector<runner::Implementation>& impls) {
+  std::vector<std::string> built;
+  for (const runner::Implementation& i : impls) {
+    if (i.build.empty() || std::find(built.begin(), built.end(), i.name) != built.end()) continue;
+    built.push_back(i.name);
+    Result<util::CommandResult> r = util::RunCommand({i.build}, std::chrono::minutes(30));
+    if (!r.ok()) return Fail(Error::kIo, "building " + i.name + ": " + r.error().Text());
+    if (!r->exit.Succeeded()) {
+      return Fail(Error::kIo, "building " + i.name + " failed (" + r->exit.Describe() + "): " + r->output);
+    }
+  }
+  return {};
+}
+
+/// Writes JSON atomically (temp file + rename), so a reader never sees half a file.
+void WriteJson(const std::string& path, const results::RunResults& run) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << report::ToReferenceJson(run).dump(2) << "\n";
+  }
+  fs::rename(tmp, path);
+}
+
+const char* Symbol(results::Outcome o) {
+  switch (o) {
+    case results::Outcome::kSucceeded:
+      return "✓";
+    case results::Outcome::kUnsupported:
+      return "?";
+    default:
+      return "✕";
+  }
+}
+
+void AddFlags(CLI::App& app, RunFlags& f) {
+  app.add_option("-s,--server", f.servers, "servers, comma-separated (default: all)");
+  app.add_option("-c,--client", f.clients, "clients, comma-separated (default: all)");
+  app.add_option("-t,--test", f.tests, "test cases, comma-separated (default: all; see qir list)");
+  app.add_option("-l,--log-dir", f.log_dir, "log folder (default: logs_<time>; must not exist)");
+  app.add_option("-j,--json", f.json_path, "write the reference's result.json here too");
+  app.add_flag("-m,--markdown", f.markdown, "print the matrix as Markdown too");
+  app.add_option("-i,--must-include", f.must_include, "only pairs with this implementation");
+  app.add_flag("-f,--save-files", f.save_files, "keep served and downloaded files of cells that did not succeed");
+  app.add_option("-P,--parallel", f.jobs, "cells run in parallel (default: number of CPUs)")->check(CLI::Range(0, 256));
+  app.add_option("--seed", f.seed, "simulator and file seed (default: random, printed)");
+  app.add_flag("--no-build", f.no_build, "do not run the implementations' build scripts first");
+  app.add_option("--implementations", f.impl_files, "extra implementations file (repeatable)");
+}
+
+}  // namespace
+
+int RunCommand(int argc, char** argv) {
+  CLI::App app{"Run the QUIC interop matrix: servers x clients x test cases", "qir run"};
+  RunFlags f;
+  AddFlags(app, f);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  Result<std::vector<const testcases::TestCase*>> tests = SelectTests(f.tests);
+  if (!tests.ok()) return UsageError("run", tests.error().Text());
+  Result<std::vector<runner::Implementation>> all = LoadAllImplementations(f.impl_files);
+  if (!all.ok()) return UsageError("run", all.error().Text());
+  Result<std::vector<runner::Implementation>> servers = Select(*all, f.servers, true);
+  Result<std::vector<runner::Implementation>> clients = Select(*all, f.clients, false);
+  if (!servers.ok()) return UsageError("run", servers.error().Text());
+  if (!clients.ok()) return UsageError("run", clients.error().Text());
+  if (!f.must_include.empty()) {
+    if (runner::FindImplementation(*all, f.must_include) == nullptr) {
+      return UsageError("run", "unknown implementation (" + f.must_include + ")");
+    }
+    auto has = [&](const std::vector<runner::Implementation>& v) { return runner::FindImplementation(v, f.must_include) != nullptr; };
+    if (!has(*servers)) {
+      std::erase_if(*clients, [&](const runner::Implementation& c) { return c.name != f.must_include; });
+    } else if (!has(*clients)) {
+      std::erase_if(*servers, [&](const runner::Implementation& s) { return s.name != f.must_include; });
+    }
+  }
+  if (geteuid() != 0) return UsageError("run", "needs root (it creates network namespaces); run it with sudo");
+  if (f.log_dir.empty()) f.log_dir = DefaultLogDir();
+  if (fs::exists(f.log_dir)) return UsageError("run", "log folder already exists: " + f.log_dir);
+  if (!f.no_build) {
+    std::vector<runner::Implementation> used = *servers;
+    used.insert(used.end(), clients->begin(), clients->end());
+    if (Status s = BuildImplementations(used); !s.ok()) return UsageError("run", s.error().Text());
+  }
+  std::error_code ec;
+  fs::create_directories(f.log_dir, ec);
+  if (ec) return UsageError("run", "cannot create log folder " + f.log_dir + ": " + ec.message());
+
+  runner::StaleCleanup stale = runner::CleanStaleState("/tmp");
+  if (stale.namespaces + stale.processes + stale.folders > 0) {
+    std::fprintf(stderr, "qir: cleaned up after an earlier run: %d namespace(s), %d process(es), %d folder(s)\n",
+                 stale.namespaces, stale.processes, stale.folders);
+  }
+  if (f.seed == 0) f.seed = std::random_device{}() | (static_cast<uint64_t>(std::random_device{}()) << 32);
+  if (f.jobs == 0) f.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
+                                .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
+                                .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files};
+  const size_t total = servers->size() * clients->size() * tests->size();
+  std::fprintf(stderr, "qir: %zu cell(s), %d in parallel, seed %llu, logs in %s\n", total, f.jobs,
+               static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  const std::string result_path = options.log_dir + "/result.json";
+  results::RunResults run = runner::RunMatrix(options, g_interrupted, [&](const results::CellResult& c,
+                                                                          const results::RunResults& so_far) {
+    std::fprintf(stderr, "%s", fmt::format("[{}/{}] {} {} × {}  {}  {:.1f} s{}{}\n", so_far.cells.size(), total,
+                                           Symbol(c.outcome), c.server, c.client, c.test, c.duration_s,
+                                           c.reason.empty() ? "" : "  ", c.reason).c_str());
+    WriteJson(result_path, so_far);
+    if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
+  });
+  WriteJson(result_path, run);
+  if (!f.json_path.empty()) WriteJson(f.json_path, run);
+  std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
+  if (f.markdown) std::printf("\n%s", report::MarkdownMatrix(run).c_str());
+  if (g_interrupted) {
+    std::fprintf(stderr, "qir: interrupted; %zu of %zu cell(s) finished, results in %s\n", run.cells.size(), total,
+                 result_path.c_str());
+    return 130;
+  }
+  int failed = run.FailedCount();
+  if (failed > 0) std::fprintf(stderr, "qir: %d cell(s) failed\n", failed);
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace qir::cli

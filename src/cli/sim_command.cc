@@ -1,0 +1,109 @@
+// `qir sim`: the user-space link emulator the runner starts inside a cell's sim
+// namespace (ARCHITECTURE.md, src/sim). Parses flags and the reference scenario
+// string (interop-runner-facts.md §4), prints the seed, runs the simulator until
+// SIGTERM/SIGINT and prints per-direction counters. Exit: 0 ok, 1 runtime failure,
+// 2 bad flags or scenario (checked before anything needs root).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "cli/commands.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+namespace qir::cli {
+namespace {
+
+/// The flags of `qir sim`, with the runner's defaults.
+struct SimFlags {
+  std::string scenario;         ///< reference scenario string, e.g. "simple-p2p --delay=15ms ..."
+  std::string left = "left";    ///< veth facing the client
+  std::string right = "right";  ///< veth facing the server
+  std::string pcap_left;        ///< empty = no client-side capture
+  std::string pcap_right;       ///< empty = no server-side capture
+  std::string ready_file;       ///< empty = none
+  uint64_t seed = 0;            ///< only meaningful when seed_given
+  bool seed_given = false;
+  bool no_realtime = false;  ///< skip SCHED_FIFO
+};
+
+/// Fills `flags` from argv; returns the exit code when the command should stop (help: 0, error: 2).
+std::optional<int> ParseFlags(int argc, char** argv, SimFlags& flags) {
+  CLI::App app{"Run the network simulator between two interfaces of the current namespace.",
+               "qir sim"};
+  app.add_option(
+         "--scenario", flags.scenario,
+         "reference scenario, e.g. \"simple-p2p --delay=15ms --bandwidth=10Mbps --queue=25\"")
+      ->required();
+  app.add_option("--left", flags.left, "interface facing the client")->capture_default_str();
+  app.add_option("--right", flags.right, "interface facing the server")->capture_default_str();
+  app.add_option("--pcap-left", flags.pcap_left, "client-side capture (trace_node_left.pcap)");
+  app.add_option("--pcap-right", flags.pcap_right, "server-side capture (trace_node_right.pcap)");
+  app.add_option("--ready-file", flags.ready_file,
+                 "file written with \"ready\" once forwarding is in place");
+  app.add_flag("--no-realtime", flags.no_realtime,
+               "do not try SCHED_FIFO (timing may jitter on a busy host)");
+  CLI::Option* seed = app.add_option("--seed", flags.seed,
+                                     "seed for random impairments (default: random, printed)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::fprintf(stderr, "qir sim: %s\n", e.what());
+    return 2;
+  }
+  flags.seed_given = seed->count() > 0;
+  return std::nullopt;
+}
+
+uint64_t RandomSeed() {
+  std::random_device device;
+  return (static_cast<uint64_t>(device()) << 32) | device();
+}
+
+void PrintLink(const char* direction, const sim::LinkConfig& link) {
+  fmt::print(stderr, "qir sim: {} delay={}us rate={}bps queue={}p\n", direction,
+             std::chrono::duration_cast<std::chrono::microseconds>(link.delay).count(),
+             link.rate_bps, link.queue_packets);
+}
+
+}  // namespace
+
+int SimCommand(int argc, char** argv) {
+  SimFlags flags;
+  if (std::optional<int> code = ParseFlags(argc, argv, flags)) return *code;
+  Result<sim::Scenario> scenario = sim::ParseScenario(flags.scenario);
+  if (!scenario) {
+    fmt::print(stderr, "qir sim: bad --scenario: {}\n", scenario.error().Text());
+    return 2;
+  }
+  sim::SimulatorConfig config{.scenario = *scenario,
+                              .routing = {.left_if = flags.left, .right_if = flags.right},
+                              .pcap_left = flags.pcap_left,
+                              .pcap_right = flags.pcap_right,
+                              .ready_file = flags.ready_file,
+                              .seed = flags.seed_given ? flags.seed : RandomSeed(),
+                              .realtime = !flags.no_realtime};
+  fmt::print(stderr, "qir sim: seed {}\n", config.seed);
+  fmt::print(stderr, "qir sim: scenario {}\n", scenario->name);
+  PrintLink("to_server", scenario->to_server);
+  PrintLink("to_client", scenario->to_client);
+  Result<std::unique_ptr<sim::Simulator>> simulator = sim::Simulator::Create(config);
+  if (!simulator) {
+    fmt::print(stderr, "qir sim: {}\n", simulator.error().Text());
+    return 1;
+  }
+  Status run = (*simulator)->Run();
+  fmt::print(stderr, "{}", (*simulator)->Summary());
+  if (!run) {
+    fmt::print(stderr, "qir sim: {}\n", run.error().Text());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace qir::cli

@@ -1,0 +1,48 @@
+// The three network namespaces of one cell (client — sim — server), their veth
+// pairs, addresses and routes, and their removal. Nothing of a cell exists in
+// the root namespace: each veth pair is created directly between two of its
+// namespaces.
+#pragma once
+
+#include <string>
+
+#include "util/result.h"
+
+namespace qir::netns {
+
+/// Namespace names of one cell.
+struct CellNamespaces {
+  std::string client;
+  std::string sim;
+  std::string server;
+};
+
+/// Owns a cell's namespaces. Move-only: destroying twice would kill another
+/// cell's namespaces if a name were reused. The destructor tears down.
+class Topology {
+ public:
+  Topology() = default;
+  ~Topology();
+  Topology(Topology&& other) noexcept;
+  Topology& operator=(Topology&& other) noexcept;
+  Topology(const Topology&) = delete;
+  Topology& operator=(const Topology&) = delete;
+
+  /// Creates `<name_prefix>-c`, `-s`, `-v` (client, sim, server), wires them and
+  /// disables segmentation offloads. name_prefix must start with kNamespacePrefix.
+  /// On failure everything created so far is removed.
+  static Result<Topology> Create(const std::string& name_prefix);
+
+  const CellNamespaces& names() const { return names_; }
+  /// Kills processes still inside the namespaces and deletes them. Idempotent.
+  Status Destroy();
+
+ private:
+  CellNamespaces names_;
+  bool active_ = false;
+};
+
+/// Writes the cell's hosts file: server/server4/server6/server46, client, sim.
+Status WriteHostsFile(const std::string& path);
+
+}  // namespace qir::netns

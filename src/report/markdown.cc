@@ -1,0 +1,82 @@
+// Renders the interop matrix as a GitHub-flavoured Markdown table, the same layout as the
+// terminal matrix (interop-runner-facts.md §3, CLI flag -m/--markdown): servers as columns,
+// clients as rows, ✓/?/✕ groups of test abbreviations separated by <br>.
+#include "report/markdown.h"
+
+#include <string_view>
+
+#include "report/matrix_cells.h"
+
+namespace qir::report {
+namespace {
+
+/// Text safe inside a table cell: one line, with the characters GFM tables or HTML treat
+/// specially escaped.
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : OneLine(text)) {
+    switch (c) {
+      case '|':
+        out += "\\|";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string Header(const results::RunResults& run) {
+  std::string names = "| client \\\\ server |";
+  std::string rule = "|---|";
+  for (const std::string& server : run.servers) {
+    names += " " + Escape(server) + " |";
+    rule += "---|";
+  }
+  return names + "\n" + rule + "\n";
+}
+
+std::string Cell(const CellIndex& index, const std::string& server, const std::string& client) {
+  std::string out;
+  for (const CellGroup& group : index.Groups(server, client)) {
+    if (!out.empty()) out += "<br>";
+    out += Escape(GroupText(group));
+  }
+  return out.empty() ? "-" : out;
+}
+
+std::string Legend(const results::RunResults& run) {
+  std::string out = "✓ succeeded, ? unsupported, ✕ failed (including timeout and error).";
+  for (size_t i = 0; i < run.tests.size(); ++i) {
+    out += i == 0 ? " " : ", ";
+    out += "**" + Escape(run.tests[i].abbr) + "** = " + Escape(run.tests[i].name);
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string MarkdownMatrix(const results::RunResults& run) {
+  const CellIndex index(run);
+  std::string out = Header(run);
+  for (const std::string& client : run.clients) {
+    out += "| **" + Escape(client) + "** |";
+    for (const std::string& server : run.servers) out += " " + Cell(index, server, client) + " |";
+    out += "\n";
+  }
+  return out + "\n" + Legend(run);
+}
+
+}  // namespace qir::report

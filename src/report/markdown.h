@@ -1,0 +1,15 @@
+// The interop matrix as a GitHub-flavoured Markdown table (reference flag -m/--markdown).
+#pragma once
+
+#include <string>
+
+#include "results/results.h"
+
+namespace qir::report {
+
+/// The matrix as a GFM table: columns = servers, rows = clients (in bold); each cell lists the
+/// status groups like "✓(H,DC)<br>✕(Z)" (✓ succeeded, ? unsupported, ✕ failed/timeout/error), "-"
+/// when nothing ran. Followed by a blank line and a legend paragraph. Ends with a newline.
+std::string MarkdownMatrix(const results::RunResults& run);
+
+}  // namespace qir::report

@@ -1,0 +1,381 @@
+// Writes and reads the reference's result.json layout (interop-runner-facts.md §3 "JSON (-j) /
+// result.json for the website"): results[i * len(servers) + j] holds client i × server j.
+// qir's extra keys ride along unnoticed by the reference's website and aggregate.py.
+#include "report/reference_json.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace qir::report {
+namespace {
+
+using nlohmann::json;
+using results::CellResult;
+using results::Outcome;
+using results::RunResults;
+using results::TestInfo;
+
+constexpr const char* kQuicVersion = "0x1";  // RFC 9000 §15; the reference's "quic_version"
+
+json CellJson(const TestInfo& test, const CellResult& cell) {
+  json out = json::object();
+  out["abbr"] = test.abbr;
+  out["name"] = test.name;
+  out["result"] = results::ReferenceStatus(cell.outcome);
+  out["reason"] = cell.reason;
+  out["outcome"] = results::OutcomeName(cell.outcome);
+  out["duration_s"] = cell.duration_s;
+  out["log_dir"] = cell.log_dir;
+  return out;
+}
+
+/// The results list of one (client, server) pair, in test order.
+json PairJson(const RunResults& run, const std::string& server, const std::string& client) {
+  json list = json::array();
+  for (const TestInfo& test : run.tests) {
+    const CellResult* cell = run.Find(server, client, test.name);
+    if (cell != nullptr) list.push_back(CellJson(test, *cell));
+  }
+  return list;
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+ErrorInfo Bad(const std::string& what, const std::string& path) {
+  return Fail(Error::kParse, "result JSON: " + what, path.empty() ? "/" : path);
+}
+
+/// RFC 6901 JSON pointer token for `key` (~ → ~0, / → ~1).
+std::string Child(const std::string& path, const std::string& key) {
+  std::string out = path + "/";
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+std::string Child(const std::string& path, size_t index) {
+  return path + "/" + std::to_string(index);
+}
+
+/// Member `key` of object `obj` at `path`; nullptr when absent.
+const json* Member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+Result<const json*> Need(const json& obj, const std::string& path, const char* key,
+                         json::value_t type, const char* type_name) {
+  const json* v = Member(obj, key);
+  if (v == nullptr) return Bad(std::string("missing key \"") + key + "\"", Child(path, key));
+  const bool ok = type == json::value_t::number_float ? v->is_number() : v->type() == type;
+  if (!ok) return Bad(std::string("expected ") + type_name, Child(path, key));
+  return v;
+}
+
+Result<std::string> NeedString(const json& obj, const std::string& path, const char* key) {
+  Result<const json*> v = Need(obj, path, key, json::value_t::string, "a string");
+  if (!v) return v.error();
+  return (*v)->get<std::string>();
+}
+
+Result<double> NeedNumber(const json& obj, const std::string& path, const char* key) {
+  Result<const json*> v = Need(obj, path, key, json::value_t::number_float, "a number");
+  if (!v) return v.error();
+  return (*v)->get<double>();
+}
+
+/// An optional string member: `fallback` when absent, an error when not a string.
+Result<std::string> OptString(const json& obj, const std::string& path, const char* key,
+                              const std::string& fallback) {
+  if (Member(obj, key) == nullptr) return fallback;
+  return NeedString(obj, path, key);
+}
+
+Result<std::vector<std::string>> NeedStrings(const json& obj, const char* key) {
+  Result<const json*> v = Need(obj, "", key, json::value_t::array, "an array of names");
+  if (!v) return v.error();
+  std::vector<std::string> out;
+  for (size_t i = 0; i < (*v)->size(); ++i) {
+    const json& name = (**v)[i];
+    if (!name.is_string()) return Bad("expected a string", Child(Child("", key), i));
+    out.push_back(name.get<std::string>());
+  }
+  return out;
+}
+
+/// Merges `list` (a subsequence of the run's test order) into `order`: a name not seen yet is
+/// inserted after the previous name of the same list.
+void MergeOrder(const std::vector<std::string>& list, std::vector<std::string>& order) {
+  size_t pos = 0;
+  for (const std::string& name : list) {
+    auto it = std::find(order.begin(), order.end(), name);
+    if (it == order.end()) {
+      order.insert(order.begin() + static_cast<std::ptrdiff_t>(pos), name);
+      ++pos;
+    } else {
+      pos = static_cast<size_t>(it - order.begin()) + 1;
+    }
+  }
+}
+
+/// Reads one document; methods fill run_ step by step and stop at the first error.
+class Reader {
+ public:
+  explicit Reader(const json& root) : root_(root) {}
+
+  Result<RunResults> Read() {
+    if (!root_.is_object()) return Bad("expected an object", "/");
+    // In order: results need servers, clients and tests.
+    for (Status (Reader::*step)() : {&Reader::ReadHeader, &Reader::ReadUrls, &Reader::ReadTests,
+                                     &Reader::ReadQir, &Reader::ReadResults}) {
+      if (Status s = (this->*step)(); !s) return s.error();
+    }
+    OrderTests();
+    return std::move(run_);
+  }
+
+ private:
+  Status ReadHeader() {
+    Result<double> start = NeedNumber(root_, "", "start_time");
+    if (!start) return start.error();
+    Result<double> end = NeedNumber(root_, "", "end_time");
+    if (!end) return end.error();
+    Result<std::string> log_dir = NeedString(root_, "", "log_dir");
+    if (!log_dir) return log_dir.error();
+    Result<std::vector<std::string>> servers = NeedStrings(root_, "servers");
+    if (!servers) return servers.error();
+    Result<std::vector<std::string>> clients = NeedStrings(root_, "clients");
+    if (!clients) return clients.error();
+    run_.start_time = *start;
+    run_.end_time = *end;
+    run_.log_dir = std::move(*log_dir);
+    run_.servers = std::move(*servers);
+    run_.clients = std::move(*clients);
+    return {};
+  }
+
+  Status ReadUrls() {
+    const json* urls = Member(root_, "urls");
+    if (urls == nullptr) return {};
+    if (!urls->is_object()) return Bad("expected an object", "/urls");
+    for (const auto& [name, url] : urls->items()) {
+      if (!url.is_string()) return Bad("expected a string", Child("/urls", name));
+      run_.urls[name] = url.get<std::string>();
+    }
+    return {};
+  }
+
+  Status ReadTests() {
+    Result<const json*> tests = Need(root_, "", "tests", json::value_t::object, "an object");
+    if (!tests) return tests.error();
+    for (const auto& [abbr, info] : (*tests)->items()) {
+      const std::string path = Child("/tests", abbr);
+      if (!info.is_object()) return Bad("expected an object", path);
+      Result<std::string> name = NeedString(info, path, "name");
+      if (!name) return name.error();
+      Result<std::string> desc = OptString(info, path, "desc", "");
+      if (!desc) return desc.error();
+      tests_by_name_[*name] = TestInfo{.name = *name, .abbr = abbr, .desc = *desc};
+    }
+    CollectMeasurementNames();
+    return {};
+  }
+
+  /// Names in "measurements" (unused otherwise, so read leniently): those tests are not results.
+  void CollectMeasurementNames() {
+    const json* lists = Member(root_, "measurements");
+    if (lists == nullptr || !lists->is_array()) return;
+    for (const json& list : *lists) {
+      if (!list.is_array()) continue;
+      for (const json& entry : list) {
+        const json* name = entry.is_object() ? Member(entry, "name") : nullptr;
+        if (name != nullptr && name->is_string()) measurements_.insert(name->get<std::string>());
+      }
+    }
+  }
+
+  Status ReadQir() {
+    const json* qir = Member(root_, "qir");
+    if (qir == nullptr) return {};
+    if (!qir->is_object()) return Bad("expected an object", "/qir");
+    if (const json* format = Member(*qir, "format"); format != nullptr) {
+      if (!format->is_number_integer()) return Bad("expected an integer", "/qir/format");
+      if (format->get<int64_t>() > kQirJsonFormat) {
+        return Bad("written by a newer qir (format " + format->dump() + ")", "/qir/format");
+      }
+    }
+    if (const json* seed = Member(*qir, "seed"); seed != nullptr) {
+      if (!seed->is_number_unsigned()) return Bad("expected an unsigned integer", "/qir/seed");
+      run_.seed = seed->get<uint64_t>();
+    }
+    if (const json* order = Member(*qir, "test_order"); order != nullptr) return ReadOrder(*order);
+    return {};
+  }
+
+  /// "qir"/"test_order": test names in run order ("tests" is an object, so it cannot carry it).
+  Status ReadOrder(const json& order) {
+    const std::string path = "/qir/test_order";
+    if (!order.is_array()) return Bad("expected an array of test names", path);
+    for (size_t i = 0; i < order.size(); ++i) {
+      const std::string name = order[i].is_string() ? order[i].get<std::string>() : "";
+      if (tests_by_name_.count(name) == 0) {
+        return Bad("expected a test name listed in \"tests\"", Child(path, i));
+      }
+      if (std::find(qir_order_.begin(), qir_order_.end(), name) != qir_order_.end()) {
+        return Bad("test \"" + name + "\" listed twice", Child(path, i));
+      }
+      qir_order_.push_back(name);
+    }
+    return {};
+  }
+
+  Status ReadResults() {
+    Result<const json*> lists = Need(root_, "", "results", json::value_t::array, "an array");
+    if (!lists) return lists.error();
+    const size_t want = run_.servers.size() * run_.clients.size();
+    if ((*lists)->size() != want) {
+      return Bad("expected " + std::to_string(want) + " lists (clients × servers), got " +
+                     std::to_string((*lists)->size()),
+                 "/results");
+    }
+    for (size_t k = 0; k < want; ++k) {
+      const std::string& client = run_.clients[k / run_.servers.size()];
+      const std::string& server = run_.servers[k % run_.servers.size()];
+      if (Status s = ReadPair((**lists)[k], Child("/results", k), server, client); !s) return s;
+    }
+    return {};
+  }
+
+  Status ReadPair(const json& list, const std::string& path, const std::string& server,
+                  const std::string& client) {
+    if (!list.is_array()) return Bad("expected an array", path);
+    std::vector<std::string> names;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string entry_path = Child(path, i);
+      if (!list[i].is_object()) return Bad("expected an object", entry_path);
+      if (Status s = ReadCell(list[i], entry_path, server, client, names); !s) return s;
+    }
+    MergeOrder(names, order_);
+    return {};
+  }
+
+  /// Reads one {abbr, name, result, ...} entry; appends its test name to `names`.
+  Status ReadCell(const json& entry, const std::string& path, const std::string& server,
+                  const std::string& client, std::vector<std::string>& names) {
+    Result<std::string> name = NeedString(entry, path, "name");
+    if (!name) return name.error();
+    if (tests_by_name_.count(*name) == 0) {
+      return Bad("test \"" + *name + "\" is not listed in \"tests\"", Child(path, "name"));
+    }
+    names.push_back(*name);
+    const json* result = Member(entry, "result");
+    if (result != nullptr && result->is_null()) return {};  // pair skipped by the reference
+    Result<Outcome> outcome = ReadOutcome(entry, path);
+    if (!outcome) return outcome.error();
+    CellResult cell{.server = server, .client = client, .test = *name, .outcome = *outcome};
+    return ReadCellExtras(entry, path, cell);
+  }
+
+  /// qir's "outcome" when present, else the reference's "result".
+  Result<Outcome> ReadOutcome(const json& entry, const std::string& path) {
+    const char* key = Member(entry, "outcome") != nullptr ? "outcome" : "result";
+    Result<std::string> text = NeedString(entry, path, key);
+    if (!text) return text.error();
+    std::optional<Outcome> outcome = results::ParseOutcome(*text);
+    if (!outcome) return Bad("unknown status \"" + *text + "\"", Child(path, key));
+    return *outcome;
+  }
+
+  Status ReadCellExtras(const json& entry, const std::string& path, CellResult& cell) {
+    Result<std::string> reason = OptString(entry, path, "reason", "");
+    if (!reason) return reason.error();
+    const bool has_logs = cell.outcome == Outcome::kSucceeded || cell.outcome == Outcome::kFailed;
+    const std::string default_log_dir =
+        has_logs ? cell.server + "_" + cell.client + "/" + cell.test : "";
+    Result<std::string> log_dir = OptString(entry, path, "log_dir", default_log_dir);
+    if (!log_dir) return log_dir.error();
+    if (Member(entry, "duration_s") != nullptr) {
+      Result<double> duration = NeedNumber(entry, path, "duration_s");
+      if (!duration) return duration.error();
+      cell.duration_s = *duration;
+    }
+    cell.reason = std::move(*reason);
+    cell.log_dir = std::move(*log_dir);
+    run_.cells.push_back(std::move(cell));
+    return {};
+  }
+
+  /// Tests in qir's recorded order, else in the order the result lists show them; then listed
+  /// tests no cell used (except measurements), in "tests" key order.
+  void OrderTests() {
+    std::vector<std::string> order = qir_order_;
+    MergeOrder(order_, order);
+    for (const auto& [name, info] : tests_by_name_) {
+      if (std::find(order.begin(), order.end(), name) == order.end() &&
+          measurements_.count(name) == 0) {
+        order.push_back(name);
+      }
+    }
+    for (const std::string& name : order) run_.tests.push_back(tests_by_name_.at(name));
+  }
+
+  const json& root_;
+  RunResults run_;
+  std::map<std::string, TestInfo> tests_by_name_;  ///< from "tests", keyed by test name
+  std::set<std::string> measurements_;             ///< names found in "measurements"
+  std::vector<std::string> order_;                 ///< test names in result-list order
+  std::vector<std::string> qir_order_;             ///< "qir"/"test_order"; empty when absent
+};
+
+}  // namespace
+
+json ToReferenceJson(const RunResults& run) {
+  json out = json::object();
+  out["start_time"] = run.start_time;
+  out["end_time"] = run.end_time;
+  out["log_dir"] = run.log_dir;
+  out["servers"] = run.servers;
+  out["clients"] = run.clients;
+  out["urls"] = run.urls;
+  json tests = json::object();
+  for (const TestInfo& test : run.tests)
+    tests[test.abbr] = {{"name", test.name}, {"desc", test.desc}};
+  out["tests"] = std::move(tests);
+  out["quic_version"] = kQuicVersion;
+  json lists = json::array();
+  json measurements = json::array();
+  for (const std::string& client : run.clients) {
+    for (const std::string& server : run.servers) {
+      lists.push_back(PairJson(run, server, client));
+      measurements.push_back(json::array());
+    }
+  }
+  out["results"] = std::move(lists);
+  out["measurements"] = std::move(measurements);
+  json order = json::array();
+  for (const TestInfo& test : run.tests) order.push_back(test.name);
+  out["qir"] = {{"seed", run.seed}, {"format", kQirJsonFormat}, {"test_order", std::move(order)}};
+  return out;
+}
+
+Result<RunResults> FromReferenceJson(const json& doc) {
+  try {
+    return Reader(doc).Read();
+  } catch (const nlohmann::json::exception& e) {
+    // Every access above is type-checked first; this is the boundary's safety net.
+    return Fail(Error::kParse, std::string("result JSON: ") + e.what(), "/");
+  }
+}
+
+}  // namespace qir::report

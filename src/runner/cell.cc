@@ -1,0 +1,309 @@
+// One cell end to end (cell.h). The order follows the reference runner
+// (interop.py): simulator up, server up and answering, client runs to its end
+// or the deadline, everything stopped, logs kept, then the test's check on the
+// two pcaps and the downloaded files. Exit code 127 from an endpoint means
+// "unsupported", as in the reference's endpoint contract.
+#include "runner/cell.h"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "netns/address_plan.h"
+#include "netns/topology.h"
+#include "runner/cell_log.h"
+#include "runner/cert_chain.h"
+#include "runner/server_probe.h"
+#include "runner/test_files.h"
+#include "trace/trace.h"
+#include "util/subprocess.h"
+#include "util/temp_file.h"
+
+namespace qir::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using results::CellResult;
+using results::Outcome;
+using std::chrono::milliseconds;
+
+constexpr int kUnsupportedExit = 127;
+constexpr milliseconds kSimReadyTimeout{10000};
+constexpr milliseconds kServerReadyTimeout{10000};
+constexpr milliseconds kStopGrace{2000};
+/// Time for the last packets in flight to cross the link before the sim stops.
+constexpr milliseconds kDrainTime{200};
+
+/// The folders of one cell.
+struct CellDirs {
+  std::string www, downloads, certs, server_downloads, client_www, hosts;
+  std::string server_logs, client_logs, sim_logs;
+};
+
+CellDirs MakeDirs(const CellSpec& spec) {
+  const std::string& w = spec.work_dir;
+  const std::string& l = spec.log_dir;
+  return {.www = w + "/www", .downloads = w + "/downloads", .certs = w + "/certs",
+          .server_downloads = w + "/server-downloads", .client_www = w + "/client-www",
+          .hosts = w + "/hosts", .server_logs = l + "/server", .client_logs = l + "/client",
+          .sim_logs = l + "/sim"};
+}
+
+Status CreateDirs(const CellSpec& spec, const CellDirs& d) {
+  std::error_code ec;
+  for (const std::string& dir : {d.www, d.downloads, d.certs, d.server_downloads, d.client_www,
+                                 d.server_logs + "/qlog", d.client_logs + "/qlog", d.sim_logs,
+                                 spec.work_dir + "/tmp-server", spec.work_dir + "/tmp-client"}) {
+    fs::create_directories(dir, ec);
+    if (ec) return Fail(Error::kIo, "mkdir " + dir + ": " + ec.message(), dir);
+  }
+  return {};
+}
+
+/// The verdict so far; the cell stops at the first one that is not "go on".
+struct Ending {
+  Outcome outcome;
+  std::string reason;
+};
+
+class CellRun {
+ public:
+  CellRun(const CellSpec& spec, const std::atomic<bool>& interrupted)
+      : spec_(spec), dirs_(MakeDirs(spec)), interrupted_(interrupted), log_(spec.log_dir + "/output.txt") {}
+
+  CellResult Run();
+
+ private:
+  std::optional<Ending> Prepare();
+  std::optional<Ending> StartSimulator();
+  std::optional<Ending> StartServer();
+  std::optional<Ending> RunClient();
+  void StopAll();
+  Ending Judge();
+  std::vector<std::string> EndpointArgv(const Implementation& impl, const std::string& role,
+                                        const std::string& ns, const std::string& www,
+                                        const std::string& downloads, const std::string& logs) const;
+  std::vector<std::string> EndpointEnv(const std::string& role) const;
+  std::string TailOf(const std::string& path) const;
+
+  const CellSpec& spec_;
+  CellDirs dirs_;
+  const std::atomic<bool>& interrupted_;
+  CellLog log_;
+  std::vector<std::string> files_;
+  netns::Topology topology_;
+  util::Child sim_, server_, client_;
+};
+
+std::optional<Ending> CellRun::Prepare() {
+  const testcases::TestCase& t = *spec_.test;
+  log_.Line(fmt::format("server {} × client {} — test {} ({})", spec_.server->name, spec_.client->name, t.name, t.abbr));
+  log_.Line(fmt::format("TESTCASE server={} client={}; scenario \"{}\"; timeout {} s; seed {}", t.server_testcase,
+                        t.client_testcase, t.scenario, t.timeout.count(), spec_.seed));
+  if (Status s = CreateDirs(spec_, dirs_); !s.ok()) return Ending{Outcome::kError, s.error().Text()};
+  std::mt19937_64 rng(spec_.seed);
+  Result<std::vector<std::string>> files = GenerateFiles(dirs_.www, t.files, rng);
+  if (!files.ok()) return Ending{Outcome::kError, files.error().Text()};
+  files_ = *files;
+  if (Status s = WriteCertChain(dirs_.certs, t.cert_chain_length); !s.ok()) {
+    return Ending{Outcome::kError, "certificates: " + s.error().Text()};
+  }
+  if (Status s = netns::WriteHostsFile(dirs_.hosts); !s.ok()) return Ending{Outcome::kError, s.error().Text()};
+  Result<netns::Topology> topology = netns::Topology::Create(spec_.netns_prefix);
+  if (!topology.ok()) return Ending{Outcome::kError, "namespaces: " + topology.error().Text()};
+  topology_ = std::move(*topology);
+  log_.Line(fmt::format("namespaces {} / {} / {} ready, {} file(s) generated", topology_.names().client,
+                        topology_.names().sim, topology_.names().server, files_.size()));
+  return std::nullopt;
+}
+
+std::optional<Ending> CellRun::StartSimulator() {
+  const std::string ready = spec_.work_dir + "/sim-ready";
+  std::vector<std::string> argv = {spec_.qir_binary, "_exec", "--netns", topology_.names().sim, "--",
+                                   spec_.qir_binary, "sim", "--scenario", spec_.test->scenario,
+                                   "--left", netns::kSimLeftIf, "--right", netns::kSimRightIf,
+                                   "--pcap-left", dirs_.sim_logs + "/trace_node_left.pcap",
+                                   "--pcap-right", dirs_.sim_logs + "/trace_node_right.pcap",
+                                   "--seed", std::to_string(spec_.seed), "--ready-file", ready};
+  Result<util::Child> sim = util::Spawn({.argv = argv, .stdout_path = dirs_.sim_logs + "/sim.log"});
+  if (!sim.ok()) return Ending{Outcome::kError, "simulator: " + sim.error().Text()};
+  sim_ = std::move(*sim);
+  const auto deadline = std::chrono::steady_clock::now() + kSimReadyTimeout;
+  while (!fs::exists(ready)) {
+    if (sim_.Poll().ok()) {
+      return Ending{Outcome::kError, "simulator exited at start: " + TailOf(dirs_.sim_logs + "/sim.log")};
+    }
+    if (std::chrono::steady_clock::now() > deadline) return Ending{Outcome::kError, "simulator not ready in 10 s"};
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  log_.Line("simulator ready (pid " + std::to_string(sim_.pid()) + ")");
+  return std::nullopt;
+}
+
+std::vector<std::string> CellRun::EndpointEnv(const std::string& role) const {
+  const testcases::TestCase& t = *spec_.test;
+  std::string requests;
+  for (const std::string& f : files_) requests += (requests.empty() ? "" : " ") + (t.url_prefix + f);
+  return {"ROLE=" + role,
+          std::string("TESTCASE=") + (role == "server" ? t.server_testcase : t.client_testcase),
+          std::string("TESTCASE_CONTEXT=") + t.name,
+          "REQUESTS=" + requests,
+          "SSLKEYLOGFILE=/logs/keys.log",
+          "QLOGDIR=/logs/qlog/",
+          "HOME=/tmp"};
+}
+
+std::vector<std::string> CellRun::EndpointArgv(const Implementation& impl, const std::string& role,
+                                               const std::string& ns, const std::string& www,
+                                               const std::string& downloads, const std::string& logs) const {
+  return {spec_.qir_binary, "_exec", "--netns", ns,
+          "--root", spec_.work_dir + "/root-" + role, "--tmp", spec_.work_dir + "/tmp-" + role,
+          "--hosts", dirs_.hosts,
+          "--bind", www + ":/www:ro", "--bind", downloads + ":/downloads",
+          "--bind", dirs_.certs + ":/certs:ro", "--bind", logs + ":/logs",
+          "--bind", impl.dir + ":/impl:ro", "--", "/impl/" + impl.run};
+}
+
+std::optional<Ending> CellRun::StartServer() {
+  const Implementation& impl = *spec_.server;
+  Result<util::Child> server = util::Spawn(
+      {.argv = EndpointArgv(impl, "server", topology_.names().server, dirs_.www, dirs_.server_downloads,
+                            dirs_.server_logs),
+       .env = EndpointEnv("server"),
+       .stdout_path = dirs_.server_logs + "/output.log"});
+  if (!server.ok()) return Ending{Outcome::kError, "server: " + server.error().Text()};
+  server_ = std::move(*server);
+  Result<Readiness> ready = WaitForServer(
+      topology_.names().sim, netns::kServerV4, server_.pid(), kServerReadyTimeout,
+      [this] { return !server_.Poll().ok(); });
+  if (!ready.ok()) {
+    if (!server_.running() && server_.exit_info().code == kUnsupportedExit) {
+      log_.Line("server exited with 127");
+      return Ending{Outcome::kUnsupported, fmt::format("server does not support TESTCASE={}", spec_.test->server_testcase)};
+    }
+    if (!server_.running()) {
+      return Ending{Outcome::kFailed, fmt::format("server exited before it was ready ({}): {}",
+                                                  server_.exit_info().Describe(),
+                                                  TailOf(dirs_.server_logs + "/output.log"))};
+    }
+    return Ending{Outcome::kFailed, "server did not answer on UDP 443 within 10 s"};
+  }
+  log_.Line(*ready == Readiness::kVersionNegotiation ? "server ready (answered Version Negotiation)"
+                                                     : "server ready (UDP 443 bound; it did not answer the VN probe)");
+  return std::nullopt;
+}
+
+std::optional<Ending> CellRun::RunClient() {
+  const Implementation& impl = *spec_.client;
+  Result<util::Child> client = util::Spawn(
+      {.argv = EndpointArgv(impl, "client", topology_.names().client, dirs_.client_www, dirs_.downloads,
+                            dirs_.client_logs),
+       .env = EndpointEnv("client"),
+       .stdout_path = dirs_.client_logs + "/output.log"});
+  if (!client.ok()) return Ending{Outcome::kError, "client: " + client.error().Text()};
+  client_ = std::move(*client);
+  log_.Line("client started");
+  const auto deadline = std::chrono::steady_clock::now() + spec_.test->timeout;
+  while (true) {
+    if (client_.Wait(milliseconds(100)).ok()) break;
+    if (interrupted_) return Ending{Outcome::kError, "interrupted"};
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Ending{Outcome::kTimeout, fmt::format("client did not finish within {} s", spec_.test->timeout.count())};
+    }
+  }
+  const util::ExitInfo& exit = client_.exit_info();
+  log_.Line("client ended: " + exit.Describe());
+  if (exit.code == kUnsupportedExit) {
+    return Ending{Outcome::kUnsupported, fmt::format("client does not support TESTCASE={}", spec_.test->client_testcase)};
+  }
+  if (server_.Poll().ok() && server_.exit_info().code == kUnsupportedExit) {
+    return Ending{Outcome::kUnsupported, fmt::format("server does not support TESTCASE={}", spec_.test->server_testcase)};
+  }
+  if (!exit.Succeeded()) {
+    return Ending{Outcome::kFailed, fmt::format("client failed ({}): {}", exit.Describe(),
+                                                TailOf(dirs_.client_logs + "/output.log"))};
+  }
+  return std::nullopt;
+}
+
+void CellRun::StopAll() {
+  if (client_.running()) log_.Line("client stopped: " + client_.Stop(kStopGrace).Describe());
+  if (server_.running()) {
+    log_.Line("server stopped: " + server_.Stop(kStopGrace).Describe());
+  } else if (server_.pid() > 0) {
+    log_.Line("server had ended by itself: " + server_.exit_info().Describe());
+  }
+  if (sim_.running()) {
+    std::this_thread::sleep_for(kDrainTime);
+    log_.Line("simulator stopped: " + sim_.Stop(kStopGrace).Describe());
+  }
+}
+
+Ending CellRun::Judge() {
+  Result<trace::Trace> left = trace::LoadTrace(dirs_.sim_logs + "/trace_node_left.pcap");
+  Result<trace::Trace> right = trace::LoadTrace(dirs_.sim_logs + "/trace_node_right.pcap");
+  if (!left.ok()) return {Outcome::kError, "client-side trace: " + left.error().Text()};
+  if (!right.ok()) return {Outcome::kError, "server-side trace: " + right.error().Text()};
+  log_.Line(fmt::format("traces: client side {} QUIC packets, server side {}", left->packets.size(),
+                        right->packets.size()));
+  testcases::CheckInput input{.client_side = &*left, .server_side = &*right, .www_dir = dirs_.www,
+                              .downloads_dir = dirs_.downloads, .files = files_};
+  testcases::Verdict verdict = spec_.test->check(input);
+  switch (verdict.kind) {
+    case testcases::Verdict::Kind::kPassed:
+      return {Outcome::kSucceeded, ""};
+    case testcases::Verdict::Kind::kUnsupported:
+      return {Outcome::kUnsupported, verdict.reason};
+    case testcases::Verdict::Kind::kFailed:
+      break;
+  }
+  return {Outcome::kFailed, verdict.reason};
+}
+
+std::string CellRun::TailOf(const std::string& path) const {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  if (last.size() > 200) last = last.substr(0, 200) + "…";
+  return last.empty() ? "(no output)" : last;
+}
+
+CellResult CellRun::Run() {
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<Ending> ending = Prepare();
+  if (!ending) ending = StartSimulator();
+  if (!ending) ending = StartServer();
+  if (!ending) ending = RunClient();
+  StopAll();
+  if (!ending) ending = Judge();
+  if (Status s = topology_.Destroy(); !s.ok()) log_.Line("teardown: " + s.error().Text());
+  CellResult result{.server = spec_.server->name, .client = spec_.client->name, .test = spec_.test->name,
+                    .outcome = ending->outcome, .reason = ending->reason,
+                    .duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                    .log_dir = spec_.relative_log};
+  log_.Line(fmt::format("verdict: {}{}{}", results::OutcomeName(result.outcome), result.reason.empty() ? "" : ": ",
+                        result.reason));
+  if (spec_.keep_files_on_failure && result.outcome != Outcome::kSucceeded) {
+    std::error_code ec;
+    fs::copy(dirs_.www, spec_.log_dir + "/server_www", fs::copy_options::recursive, ec);
+    fs::copy(dirs_.downloads, spec_.log_dir + "/client_downloads", fs::copy_options::recursive, ec);
+  }
+  (void)util::RemoveTree(spec_.work_dir);
+  return result;
+}
+
+}  // namespace
+
+CellResult RunCell(const CellSpec& spec, const std::atomic<bool>& interrupted) {
+  std::error_code ec;
+  fs::create_directories(spec.log_dir, ec);
+  return CellRun(spec, interrupted).Run();
+}
+
+}  // namespace qir::runner

@@ -1,0 +1,104 @@
+// Reads and validates implementations files (implementations.h). Strict on
+// purpose: a typo in a key is an error, not a silently ignored field.
+#include "runner/implementations.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+namespace qir::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Result<Role> ParseRole(const std::string& text) {
+  if (text == "both") return Role::kBoth;
+  if (text == "server") return Role::kServer;
+  if (text == "client") return Role::kClient;
+  return Fail(Error::kInvalidArgument, "role must be both, server or client", text);
+}
+
+Result<std::string> OptionalString(const json& entry, const char* key, const std::string& where) {
+  if (!entry.contains(key)) return std::string();
+  if (!entry[key].is_string()) return Fail(Error::kInvalidArgument, std::string(key) + " must be a string", where);
+  return entry[key].get<std::string>();
+}
+
+Result<Implementation> ParseEntry(const std::string& name, const json& entry, const fs::path& base,
+                                  const std::string& file) {
+  const std::string where = file + ": " + name;
+  if (!entry.is_object()) return Fail(Error::kInvalidArgument, "entry must be an object", where);
+  static const std::set<std::string> kKeys = {"role", "url", "dir", "build", "run"};
+  for (const auto& item : entry.items()) {
+    if (!kKeys.count(item.key())) return Fail(Error::kInvalidArgument, "unknown key '" + item.key() + "'", where);
+  }
+  Implementation impl;
+  impl.name = name;
+  Result<std::string> role = OptionalString(entry, "role", where);
+  if (!role.ok()) return role.error();
+  if (role->empty()) return Fail(Error::kInvalidArgument, "missing key 'role'", where);
+  Result<Role> parsed = ParseRole(*role);
+  if (!parsed.ok()) return Fail(Error::kInvalidArgument, parsed.error().message, where + ".role=" + *role);
+  impl.role = *parsed;
+  Result<std::string> url = OptionalString(entry, "url", where);
+  Result<std::string> dir = OptionalString(entry, "dir", where);
+  Result<std::string> build = OptionalString(entry, "build", where);
+  Result<std::string> run = OptionalString(entry, "run", where);
+  for (const auto* r : {&url, &dir, &build, &run}) {
+    if (!r->ok()) return r->error();
+  }
+  impl.url = *url;
+  impl.dir = (base / (dir->empty() ? name : *dir)).lexically_normal().string();
+  impl.build = build->empty() ? "" : (fs::path(impl.dir) / *build).string();
+  impl.run = run->empty() ? "run_endpoint.sh" : *run;
+  if (!fs::is_directory(impl.dir)) return Fail(Error::kNotFound, "folder does not exist: " + impl.dir, where);
+  return impl;
+}
+
+}  // namespace
+
+Result<std::vector<Implementation>> LoadImplementations(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Fail(Error::kNotFound, "cannot open implementations file", path);
+  json doc = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Fail(Error::kParse, "implementations file is not valid JSON", path);
+  if (!doc.is_object()) return Fail(Error::kInvalidArgument, "implementations file must be a JSON object", path);
+  fs::path base = fs::absolute(path).parent_path();
+  std::vector<Implementation> out;
+  for (const auto& item : doc.items()) {
+    if (item.key().empty() || item.key().find_first_of("/_ \t") != std::string::npos) {
+      return Fail(Error::kInvalidArgument, "implementation names may not be empty or contain '/', '_' or spaces",
+                  path + ": " + item.key());
+    }
+    Result<Implementation> impl = ParseEntry(item.key(), item.value(), base, path);
+    if (!impl.ok()) return impl.error();
+    out.push_back(std::move(*impl));
+  }
+  if (out.empty()) return Fail(Error::kInvalidArgument, "implementations file lists no implementation", path);
+  return out;
+}
+
+void MergeImplementations(std::vector<Implementation>* into, std::vector<Implementation> more) {
+  for (Implementation& impl : more) {
+    bool replaced = false;
+    for (Implementation& existing : *into) {
+      if (existing.name == impl.name) {
+        existing = impl;
+        replaced = true;
+      }
+    }
+    if (!replaced) into->push_back(std::move(impl));
+  }
+}
+
+const Implementation* FindImplementation(const std::vector<Implementation>& all, const std::string& name) {
+  for (const Implementation& impl : all) {
+    if (impl.name == name) return &impl;
+  }
+  return nullptr;
+}
+
+}  // namespace qir::runner

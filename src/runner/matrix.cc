@@ -1,0 +1,95 @@
+// Runs the cells of a matrix on a pool of worker threads (matrix.h). Each
+// worker takes the next cell index from an atomic counter; results are
+// appended under a mutex and handed to the callback in completion order.
+#include "runner/matrix.h"
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "runner/cell.h"
+#include "runner/stale_state.h"
+#include "util/temp_file.h"
+
+namespace qir::runner {
+namespace {
+
+struct PlannedCell {
+  const Implementation* server;
+  const Implementation* client;
+  const testcases::TestCase* test;
+};
+
+std::vector<PlannedCell> Plan(const MatrixOptions& o) {
+  std::vector<PlannedCell> cells;
+  for (const Implementation& client : o.clients) {
+    for (const Implementation& server : o.servers) {
+      for (const testcases::TestCase* test : o.tests) cells.push_back({&server, &client, test});
+    }
+  }
+  return cells;
+}
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+uint64_t CellSeed(uint64_t run_seed, const std::string& server, const std::string& client, const std::string& test) {
+  // FNV-1a over the coordinates, then mixed with the run seed (splitmix64 finalizer).
+  uint64_t h = 1469598103934665603ull;
+  for (const std::string* part : {&server, &client, &test}) {
+    for (char c : *part) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  }
+  uint64_t z = h ^ run_seed;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& interrupted, const CellDone& on_done) {
+  results::RunResults run;
+  run.start_time = Now();
+  run.log_dir = o.log_dir;
+  run.seed = o.seed;
+  for (const Implementation& s : o.servers) run.servers.push_back(s.name);
+  for (const Implementation& c : o.clients) run.clients.push_back(c.name);
+  for (const auto* impls : {&o.servers, &o.clients}) {
+    for (const Implementation& i : *impls) run.urls[i.name] = i.url;
+  }
+  for (const testcases::TestCase* t : o.tests) run.tests.push_back({t->name, t->abbr, t->desc});
+
+  const std::vector<PlannedCell> cells = Plan(o);
+  const std::string scratch = o.scratch_root + "/qir-run-" + RunId();
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  auto worker = [&] {
+    for (size_t i = next++; i < cells.size() && !interrupted; i = next++) {
+      const PlannedCell& c = cells[i];
+      const std::string rel = c.server->name + "_" + c.client->name + "/" + c.test->name;
+      CellSpec spec{.server = c.server, .client = c.client, .test = c.test,
+                    .log_dir = o.log_dir + "/" + rel, .relative_log = rel,
+                    .work_dir = scratch + "/" + std::to_string(i),
+                    .netns_prefix = "qir-" + RunId() + "-" + std::to_string(i),
+                    .qir_binary = o.qir_binary,
+                    .seed = CellSeed(o.seed, c.server->name, c.client->name, c.test->name),
+                    .keep_files_on_failure = o.keep_files_on_failure};
+      results::CellResult result = RunCell(spec, interrupted);
+      std::lock_guard<std::mutex> lock(mu);
+      run.cells.push_back(result);
+      run.end_time = Now();
+      if (on_done) on_done(result, run);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 0; j < std::max(1, o.jobs); ++j) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+  (void)util::RemoveTree(scratch);
+  run.end_time = Now();
+  return run;
+}
+
+}  // namespace qir::runner

@@ -1,0 +1,42 @@
+// The matrix: which cells run (servers × clients × tests) and running them,
+// several at once, each in its own namespaces. Results stream out through a
+// callback as cells finish, so an interrupted run keeps what it has.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "results/results.h"
+#include "runner/implementations.h"
+#include "testcases/test_case.h"
+
+namespace qir::runner {
+
+/// Options of one run; defaults in the comments.
+struct MatrixOptions {
+  std::vector<Implementation> servers;               ///< in matrix order
+  std::vector<Implementation> clients;               ///< in matrix order
+  std::vector<const testcases::TestCase*> tests;     ///< in run order
+  std::string log_dir;                               ///< must not exist yet... created here
+  std::string scratch_root = "/tmp";                 ///< where qir-run-<pid>/ scratch folders go
+  std::string qir_binary;                            ///< this executable, absolute
+  int jobs = 1;                                      ///< cells in parallel
+  uint64_t seed = 0;                                 ///< base seed; each cell derives its own
+  bool keep_files_on_failure = false;
+};
+
+/// Called after each cell, from the thread that ran it (calls are serialized).
+using CellDone = std::function<void(const results::CellResult&, const results::RunResults& so_far)>;
+
+/// Runs every cell; stops starting new ones once `interrupted` is set.
+results::RunResults RunMatrix(const MatrixOptions& options, const std::atomic<bool>& interrupted,
+                              const CellDone& on_done);
+
+/// The seed of one cell: a mix of the run's seed and the cell's coordinates,
+/// so re-running one cell with the same seed reproduces it.
+uint64_t CellSeed(uint64_t run_seed, const std::string& server, const std::string& client, const std::string& test);
+
+}  // namespace qir::runner

@@ -1,0 +1,125 @@
+// Simulator: the event loop of `qir sim`. It reads packets from the two TUNs that
+// policy routing (routing.h) diverts traffic into, passes each through its
+// direction's Link (link.h), and writes it back when the link delivers it; it
+// writes the client-side and server-side pcaps with the reference's semantics
+// (interop-runner-facts.md §4: each side's capture sees its own endpoint's packets
+// before the link, the other endpoint's after). The loop holds no link logic.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sim/link.h"
+#include "sim/routing.h"
+#include "sim/scenario.h"
+#include "sim/tun_device.h"
+#include "trace/pcap_writer.h"
+#include "util/result.h"
+
+namespace qir::sim {
+
+/// Everything `qir sim` needs; plain data filled by the CLI.
+struct SimulatorConfig {
+  Scenario scenario;       ///< link behaviour per direction
+  RoutingConfig routing;   ///< veth and TUN names, routing tables
+  std::string pcap_left;   ///< client-side capture (trace_node_left.pcap); empty = none
+  std::string pcap_right;  ///< server-side capture (trace_node_right.pcap); empty = none
+  std::string ready_file;  ///< gets "ready\n" once forwarding works; empty = none
+  uint64_t seed = 0;       ///< seed for random impairment decisions (none in simple-p2p)
+  bool realtime = true;    ///< try SCHED_FIFO so timer wake-ups stay sub-millisecond on a busy host
+};
+
+/// How late packets left the simulator compared with the link's schedule (timer
+/// wake-up and scheduling latency). Fixed 10 us buckets up to 10 ms, then overflow.
+class LatenessHistogram {
+ public:
+  /// Records one packet written `late` after its scheduled arrival.
+  void Add(std::chrono::nanoseconds late);
+  /// The smallest bucket bound below which `fraction` (0..1] of packets fall; 0 when empty.
+  std::chrono::microseconds Quantile(double fraction) const;
+  uint64_t count() const { return count_; }
+  std::chrono::nanoseconds max() const { return max_; }
+
+ private:
+  static constexpr int kBucketUs = 10;   ///< bucket width, microseconds
+  static constexpr int kBuckets = 1000;  ///< 10 ms of buckets; later packets go to the last one
+  std::array<uint64_t, kBuckets + 1> buckets_{};
+  uint64_t count_ = 0;
+  std::chrono::nanoseconds max_{0};
+};
+
+/// An owned file descriptor. Move-only so exactly one owner closes it.
+class ScopedFd {
+ public:
+  ScopedFd() = default;
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ~ScopedFd();
+  ScopedFd(ScopedFd&& other) noexcept;
+  ScopedFd& operator=(ScopedFd&& other) noexcept;
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_ = -1;  ///< -1 when empty
+};
+
+/// The running simulator. Not movable (the loop keeps pointers into it); held by unique_ptr.
+class Simulator {
+ public:
+  /// Blocks SIGINT/SIGTERM (delivered through a signalfd instead), creates the TUNs,
+  /// installs policy routing, opens the pcaps and the epoll/timer fds.
+  static Result<std::unique_ptr<Simulator>> Create(const SimulatorConfig& config);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  /// Writes the ready file, then forwards packets until SIGINT/SIGTERM; then flushes
+  /// the pcaps and removes the routing. Returns an error on an I/O failure.
+  Status Run();
+  /// One line per direction (received, dropped, delivered, bytes, lateness) plus CPU time.
+  std::string Summary() const;
+
+ private:
+  /// One direction through the simulator.
+  struct Path {
+    const char* name;                 ///< "to_server" / "to_client", used in logs
+    TunDevice* tun;                   ///< read from, and written back to once delivered
+    Link link;                        ///< the bottleneck in this direction
+    trace::PcapWriter* ingress_pcap;  ///< capture before the link (sender's side); may be null
+    trace::PcapWriter* egress_pcap;   ///< capture after the link (receiver's side); may be null
+    uint64_t next_index = 1;          ///< 1-based index of the next packet read
+    uint64_t write_errors = 0;        ///< packets the kernel refused on write-back
+    LatenessHistogram lateness;       ///< written-back time minus scheduled arrival
+  };
+
+  explicit Simulator(const SimulatorConfig& config);
+  Status Setup();
+  Status SetupEventFds();
+  void RaisePriority();
+  Status ReadBurst(Path& path);
+  Status Deliver(Path& path, TimePoint now);
+  Status ArmTimer();
+  Status FlushPcaps();
+  void Shutdown();
+
+  SimulatorConfig config_;
+  TunDevice left_tun_;     ///< qsim-l: client→server packets
+  TunDevice right_tun_;    ///< qsim-r: server→client packets
+  PolicyRouting routing_;  ///< declared after the TUNs: removed before they close
+  trace::PcapWriter pcap_left_;
+  trace::PcapWriter pcap_right_;
+  Path to_server_;
+  Path to_client_;
+  ScopedFd epoll_;
+  ScopedFd timer_;
+  ScopedFd signal_;
+  TimePoint timer_armed_for_{};  ///< deadline the timerfd is set to; epoch = disarmed
+  TimePoint last_flush_{};
+  bool shut_down_ = false;
+};
+
+}  // namespace qir::sim

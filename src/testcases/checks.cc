@@ -1,0 +1,117 @@
+// Shared predicates for test-case checks (checks.h). Semantics follow the
+// reference runner's testcases (shared/reference/interop-runner-facts.md §1).
+#include "testcases/checks.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "trace/rfc9000.h"
+
+namespace qir::testcases {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsServerInitial(const trace::Packet& p) {
+  return p.direction == trace::Direction::kServerToClient &&
+         p.header.type == trace::PacketType::kInitial;
+}
+
+/// Offset of the first differing byte of two files, or -1 when equal.
+int64_t FirstDifference(const std::string& a, const std::string& b) {
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  std::vector<char> ba(1 << 16), bb(1 << 16);
+  int64_t offset = 0;
+  while (fa && fb) {
+    fa.read(ba.data(), static_cast<std::streamsize>(ba.size()));
+    fb.read(bb.data(), static_cast<std::streamsize>(bb.size()));
+    std::streamsize na = fa.gcount(), nb = fb.gcount();
+    std::streamsize n = std::min(na, nb);
+    for (std::streamsize i = 0; i < n; ++i) {
+      if (ba[i] != bb[i]) return offset + i;
+    }
+    if (na != nb) return offset + n;
+    offset += n;
+    if (n == 0) break;
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::string VersionString(uint32_t version) { return fmt::format("{:#010x}", version); }
+
+int CountHandshakes(const trace::Trace& server_side) {
+  std::set<std::vector<uint8_t>> scids;
+  for (const trace::Packet& p : server_side.packets) {
+    if (IsServerInitial(p)) scids.insert(p.header.scid);
+  }
+  return static_cast<int>(scids.size());
+}
+
+std::set<uint32_t> ServerInitialVersions(const trace::Trace& server_side) {
+  std::set<uint32_t> versions;
+  for (const trace::Packet& p : server_side.packets) {
+    if (IsServerInitial(p)) versions.insert(p.header.version);
+  }
+  return versions;
+}
+
+bool RetrySeen(const trace::Trace& trace) {
+  return std::any_of(trace.packets.begin(), trace.packets.end(), [](const trace::Packet& p) {
+    return p.header.type == trace::PacketType::kRetry;
+  });
+}
+
+Verdict CheckFiles(const std::string& www_dir, const std::string& downloads_dir,
+                   const std::vector<std::string>& files) {
+  std::error_code ec;
+  if (!fs::is_directory(downloads_dir, ec)) return Verdict::Failed("no downloads folder");
+  std::set<std::string> expected(files.begin(), files.end());
+  std::set<std::string> present;
+  for (const auto& entry : fs::recursive_directory_iterator(downloads_dir, ec)) {
+    if (!entry.is_directory()) present.insert(fs::relative(entry.path(), downloads_dir).string());
+  }
+  for (const std::string& name : files) {
+    if (!present.count(name)) {
+      return Verdict::Failed(fmt::format("file {} was not downloaded ({} of {} files present)", name,
+                                         present.size(), files.size()));
+    }
+  }
+  for (const std::string& name : present) {
+    if (!expected.count(name)) return Verdict::Failed("unexpected file in downloads: " + name);
+  }
+  for (const std::string& name : files) {
+    std::string served = www_dir + "/" + name, got = downloads_dir + "/" + name;
+    uintmax_t want_size = fs::file_size(served, ec), got_size = fs::file_size(got, ec);
+    if (want_size != got_size) {
+      return Verdict::Failed(fmt::format("file {} has {} bytes, expected {}", name, got_size, want_size));
+    }
+    if (int64_t at = FirstDifference(served, got); at >= 0) {
+      return Verdict::Failed(fmt::format("file {} differs at byte {}", name, at));
+    }
+  }
+  return Verdict::Passed();
+}
+
+Verdict CheckVersionAndFiles(const CheckInput& in) {
+  std::set<uint32_t> versions = ServerInitialVersions(*in.server_side);
+  if (versions.empty()) return Verdict::Failed("no server Initial packet in the server-side trace");
+  if (versions != std::set<uint32_t>{trace::kVersion1}) {
+    std::string seen;
+    for (uint32_t v : versions) seen += (seen.empty() ? "" : ", ") + VersionString(v);
+    return Verdict::Failed("expected only QUIC version 0x00000001 in server Initials, saw " + seen);
+  }
+  return CheckFiles(in.www_dir, in.downloads_dir, in.files);
+}
+
+Verdict CheckHandshakeCount(const CheckInput& in, int want) {
+  int got = CountHandshakes(*in.server_side);
+  if (got != want) return Verdict::Failed(fmt::format("expected {} handshake(s), saw {}", want, got));
+  return Verdict::Passed();
+}
+
+}  // namespace qir::testcases

@@ -1,0 +1,38 @@
+// Predicates shared by the test cases' checks, the reference's vocabulary:
+// handshake counting, the version+files check, Retry detection.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "testcases/test_case.h"
+#include "trace/trace.h"
+
+namespace qir::testcases {
+
+/// Distinct Source Connection IDs among server-sent Initial packets: one per
+/// connection the server accepted (the reference's `_count_handshakes`).
+int CountHandshakes(const trace::Trace& server_side);
+
+/// Versions of the server-sent Initial packets.
+std::set<uint32_t> ServerInitialVersions(const trace::Trace& server_side);
+
+/// True when the trace holds a Retry packet.
+bool RetrySeen(const trace::Trace& trace);
+
+/// The downloads folder holds exactly `files`, each byte-identical to www's copy.
+Verdict CheckFiles(const std::string& www_dir, const std::string& downloads_dir,
+                   const std::vector<std::string>& files);
+
+/// Server Initials are only QUIC v1, then CheckFiles (the reference's `_check_version_and_files`).
+Verdict CheckVersionAndFiles(const CheckInput& in);
+
+/// Exactly `want` handshakes in the server-side trace.
+Verdict CheckHandshakeCount(const CheckInput& in, int want);
+
+/// "0x00000001" style.
+std::string VersionString(uint32_t version);
+
+}  // namespace qir::testcases
