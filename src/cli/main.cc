@@ -39,6 +39,6 @@ int main(int argc, char** argv) {
   for (const CommandEntry& c : kCommands) {
     if (name == c.name) return c.run(argc - 1, argv + 1);
   }
-  std::fprintf(stderr, "qir: unknown command '%s'\n", name.c_str());
-  return Usage(stderr);
+  std::fprintf(stderr, "qir: unknown command '%s' (qir --help lists the commands)\n", name.c_str());
+  return 2;
 }

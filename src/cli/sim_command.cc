@@ -8,6 +8,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 

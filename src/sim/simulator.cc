@@ -40,6 +40,8 @@ constexpr unsigned long kTimerSlackNs = 1;
 /// SCHED_FIFO priority: above normal tasks, below kernel threads' usual 50. The loop
 /// always blocks in epoll_wait and reads are bounded per wake-up, so it cannot spin.
 constexpr int kRealtimePriority = 10;
+/// Write-back failures logged per direction; the rest are only counted.
+constexpr uint64_t kMaxWriteErrorLogs = 10;
 
 ErrorInfo SysError(const char* call) {
   return Fail(Error::kIo, std::string(call) + ": " + std::strerror(errno));
@@ -75,7 +77,11 @@ Status WriteReadyFile(const std::string& path) {
 
 Result<trace::PcapWriter> OpenPcap(const std::string& path) {
   if (path.empty()) return trace::PcapWriter();
-  return trace::PcapWriter::Create(path);
+  Result<trace::PcapWriter> pcap = trace::PcapWriter::Create(path);
+  if (!pcap) return pcap.error();
+  // Flush the header now: even a run killed before its first packet leaves a valid pcap.
+  if (Status s = pcap->Flush(); !s) return s.error();
+  return pcap;
 }
 
 double CpuSeconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
@@ -221,9 +227,10 @@ Status Simulator::Deliver(Path& path, TimePoint now) {
     path.lateness.Add(now - packet.due);
     if (Status s = path.tun->Write(packet.bytes); !s) {
       // The kernel may refuse a packet (e.g. no route); count it, report the first few.
-      if (++path.write_errors <= 10)
+      if (++path.write_errors <= kMaxWriteErrorLogs) {
         fmt::print(stderr, "write-back {} #{} failed: {}\n", path.name, packet.index,
                    s.error().Text());
+      }
       continue;
     }
     if (path.egress_pcap != nullptr) {
@@ -245,8 +252,9 @@ Status Simulator::ArmTimer() {
   itimerspec spec{};  // all zero disarms
   spec.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
   spec.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
-  if (::timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &spec, nullptr) < 0)
+  if (::timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &spec, nullptr) < 0) {
     return SysError("timerfd_settime");
+  }
   timer_armed_for_ = deadline;
   return {};
 }
@@ -300,10 +308,12 @@ Status Simulator::Run() {
 void Simulator::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  if (Status s = FlushPcaps(); !s)
+  if (Status s = FlushPcaps(); !s) {
     fmt::print(stderr, "qir sim: flushing pcaps: {}\n", s.error().Text());
-  if (Status s = routing_.Uninstall(); !s)
+  }
+  if (Status s = routing_.Uninstall(); !s) {
     fmt::print(stderr, "qir sim: removing routing: {}\n", s.error().Text());
+  }
 }
 
 std::string Simulator::Summary() const {
