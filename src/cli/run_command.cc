@@ -24,6 +24,7 @@
 #include "report/terminal_matrix.h"
 #include "runner/matrix.h"
 #include "runner/stale_state.h"
+#include "sim/scenario.h"
 #include "testcases/registry.h"
 #include "util/subprocess.h"
 
@@ -48,6 +49,7 @@ struct RunFlags {
   uint64_t seed = 0;                    ///< 0 = random
   bool no_build = false;                ///< skip the implementations' build scripts
   std::vector<std::string> impl_files;  ///< user implementations files
+  std::string scenario;                 ///< overrides the tests' simulator scenarios
 };
 
 std::string DefaultLogDir() {
@@ -142,6 +144,7 @@ void AddFlags(CLI::App& app, RunFlags& f) {
   app.add_option("--seed", f.seed, "simulator and file seed (default: random, printed)");
   app.add_flag("--no-build", f.no_build, "do not run the implementations' build scripts first");
   app.add_option("--implementations", f.impl_files, "extra implementations file (repeatable)");
+  app.add_option("--scenario", f.scenario, "simulator scenario for every test, overriding theirs (reference syntax)");
 }
 
 }  // namespace
@@ -174,6 +177,11 @@ int RunCommand(int argc, char** argv) {
       std::erase_if(*servers, [&](const runner::Implementation& s) { return s.name != f.must_include; });
     }
   }
+  if (!f.scenario.empty()) {
+    if (Result<sim::Scenario> s = sim::ParseScenario(f.scenario); !s.ok()) {
+      return UsageError("run", "bad --scenario: " + s.error().Text());
+    }
+  }
   if (geteuid() != 0) return UsageError("run", "needs root (it creates network namespaces); run it with sudo");
   if (f.log_dir.empty()) f.log_dir = DefaultLogDir();
   if (fs::exists(f.log_dir)) return UsageError("run", "log folder already exists: " + f.log_dir);
@@ -195,7 +203,8 @@ int RunCommand(int argc, char** argv) {
   if (f.jobs == 0) f.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
-                                .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files};
+                                .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files,
+                                .scenario = f.scenario};
   const size_t total = servers->size() * clients->size() * tests->size();
   std::fprintf(stderr, "qir: %zu cell(s), %d in parallel, seed %llu, logs in %s\n", total, f.jobs,
                static_cast<unsigned long long>(f.seed), f.log_dir.c_str());

@@ -89,6 +89,7 @@ class CellRun {
                                         const std::string& downloads, const std::string& logs) const;
   std::vector<std::string> EndpointEnv(const std::string& role) const;
   std::string TailOf(const std::string& path) const;
+  std::string Scenario() const { return spec_.scenario.empty() ? spec_.test->scenario : spec_.scenario; }
 
   const CellSpec& spec_;
   CellDirs dirs_;
@@ -103,7 +104,7 @@ std::optional<Ending> CellRun::Prepare() {
   const testcases::TestCase& t = *spec_.test;
   log_.Line(fmt::format("server {} × client {} — test {} ({})", spec_.server->name, spec_.client->name, t.name, t.abbr));
   log_.Line(fmt::format("TESTCASE server={} client={}; scenario \"{}\"; timeout {} s; seed {}", t.server_testcase,
-                        t.client_testcase, t.scenario, t.timeout.count(), spec_.seed));
+                        t.client_testcase, Scenario(), t.timeout.count(), spec_.seed));
   if (Status s = CreateDirs(spec_, dirs_); !s.ok()) return Ending{Outcome::kError, s.error().Text()};
   std::mt19937_64 rng(spec_.seed);
   Result<std::vector<std::string>> files = GenerateFiles(dirs_.www, t.files, rng);
@@ -124,7 +125,7 @@ std::optional<Ending> CellRun::Prepare() {
 std::optional<Ending> CellRun::StartSimulator() {
   const std::string ready = spec_.work_dir + "/sim-ready";
   std::vector<std::string> argv = {spec_.qir_binary, "_exec", "--netns", topology_.names().sim, "--",
-                                   spec_.qir_binary, "sim", "--scenario", spec_.test->scenario,
+                                   spec_.qir_binary, "sim", "--scenario", Scenario(),
                                    "--left", netns::kSimLeftIf, "--right", netns::kSimRightIf,
                                    "--pcap-left", dirs_.sim_logs + "/trace_node_left.pcap",
                                    "--pcap-right", dirs_.sim_logs + "/trace_node_right.pcap",

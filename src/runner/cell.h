@@ -25,6 +25,7 @@ struct CellSpec {
   std::string netns_prefix;   ///< unique, starts with "qir-"
   std::string qir_binary;     ///< absolute path of this qir executable (for `qir _exec` / `qir sim`)
   uint64_t seed = 0;          ///< seeds file contents and the simulator
+  std::string scenario;       ///< simulator scenario; empty = the test's own
   bool keep_files_on_failure = false;  ///< copy www/downloads into the log folder when not succeeded
 };
 

@@ -76,6 +76,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
                     .netns_prefix = "qir-" + RunId() + "-" + std::to_string(i),
                     .qir_binary = o.qir_binary,
                     .seed = CellSeed(o.seed, c.server->name, c.client->name, c.test->name),
+                    .scenario = o.scenario,
                     .keep_files_on_failure = o.keep_files_on_failure};
       results::CellResult result = RunCell(spec, interrupted);
       std::lock_guard<std::mutex> lock(mu);

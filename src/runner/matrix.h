@@ -26,6 +26,7 @@ struct MatrixOptions {
   int jobs = 1;                                      ///< cells in parallel
   uint64_t seed = 0;                                 ///< base seed; each cell derives its own
   bool keep_files_on_failure = false;
+  std::string scenario;                              ///< overrides every test's scenario; empty = theirs
 };
 
 /// Called after each cell, from the thread that ran it (calls are serialized).

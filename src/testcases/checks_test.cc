@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 
+#include "sim/scenario.h"
 #include "testcases/registry.h"
 #include "trace/ip_udp.h"
 #include "trace/pcap_writer.h"
@@ -263,6 +264,13 @@ TEST(Registry, NamesAndAbbreviationsAreUniqueAndFindable) {
   EXPECT_EQ(FindTestCase("nosuchtest"), nullptr);
   EXPECT_EQ(FindTestCase("handshake")->files.sizes, std::vector<uint64_t>{1024});
   EXPECT_EQ(FindTestCase("transfer")->files.sizes, (std::vector<uint64_t>{2 << 20, 3 << 20, 5 << 20}));
+}
+
+TEST(Registry, EveryScenarioParses) {
+  for (const TestCase* t : AllTestCases()) {
+    Result<sim::Scenario> s = sim::ParseScenario(t->scenario);
+    EXPECT_TRUE(s.ok()) << t->name << ": " << (s.ok() ? "" : s.error().Text());
+  }
 }
 
 }  // namespace
