@@ -17,6 +17,8 @@ if [[ -x "$here/bin/server" && -x "$here/bin/client" && -f "$stamp" && "$(cat "$
   exit 0
 fi
 mkdir -p "$here/bin" "$here/.build/gocache"
+# GOPATH mode over Debian's Go sources: no module download, nothing fetched.
+export GOPATH=/usr/share/gocode GO111MODULE=off GOPROXY=off GOCACHE="$here/.build/gocache"
 for role in server client; do
   go build -o "$here/bin/$role" "$pkg/$role"
 done

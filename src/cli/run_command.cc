@@ -22,6 +22,7 @@
 #include "report/markdown.h"
 #include "report/reference_json.h"
 #include "report/terminal_matrix.h"
+#include "runner/auto_unsupported.h"
 #include "runner/matrix.h"
 #include "runner/stale_state.h"
 #include "sim/scenario.h"
@@ -50,6 +51,8 @@ struct RunFlags {
   bool no_build = false;                ///< skip the implementations' build scripts
   std::vector<std::string> impl_files;  ///< user implementations files
   std::string scenario;                 ///< overrides the tests' simulator scenarios
+  std::string no_auto_unsupported;      ///< implementations exempt from auto-unsupported marking
+  bool skip_compliance = false;         ///< do not probe endpoints with an unknown TESTCASE first
 };
 
 std::string DefaultLogDir() {
@@ -144,6 +147,9 @@ void AddFlags(CLI::App& app, RunFlags& f) {
   app.add_option("--seed", f.seed, "simulator and file seed (default: random, printed)");
   app.add_flag("--no-build", f.no_build, "do not run the implementations' build scripts first");
   app.add_option("--implementations", f.impl_files, "extra implementations file (repeatable)");
+  app.add_option("-n,--no-auto-unsupported", f.no_auto_unsupported,
+                 "implementations exempt from auto-unsupported marking, comma-separated");
+  app.add_flag("--skip-compliance", f.skip_compliance, "do not check that endpoints exit 127 for an unknown TESTCASE");
   app.add_option("--scenario", f.scenario, "simulator scenario for every test, overriding theirs (reference syntax)");
 }
 
@@ -204,7 +210,7 @@ int RunCommand(int argc, char** argv) {
   runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
                                 .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files,
-                                .scenario = f.scenario};
+                                .scenario = f.scenario, .check_compliance = !f.skip_compliance};
   const size_t total = servers->size() * clients->size() * tests->size();
   std::fprintf(stderr, "qir: %zu cell(s), %d in parallel, seed %llu, logs in %s\n", total, f.jobs,
                static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
@@ -219,6 +225,11 @@ int RunCommand(int argc, char** argv) {
     WriteJson(result_path, so_far);
     if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
   });
+  const auto exempt_list = SplitList(f.no_auto_unsupported);
+  if (int changed = runner::ApplyAutoUnsupported(&run, {exempt_list.begin(), exempt_list.end()}); changed > 0) {
+    std::fprintf(stderr, "qir: %d cell(s) marked unsupported because their endpoint succeeded against no peer "
+                 "(reasons kept; -n NAME to exempt)\n", changed);
+  }
   WriteJson(result_path, run);
   if (!f.json_path.empty()) WriteJson(f.json_path, run);
   std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());

@@ -219,6 +219,13 @@ class Reader {
       if (!seed->is_number_unsigned()) return Bad("expected an unsigned integer", "/qir/seed");
       run_.seed = seed->get<uint64_t>();
     }
+    if (const json* bad = Member(*qir, "noncompliant"); bad != nullptr) {
+      if (!bad->is_object()) return Bad("expected an object of reasons", "/qir/noncompliant");
+      for (const auto& item : bad->items()) {
+        if (!item.value().is_string()) return Bad("expected a string", "/qir/noncompliant/" + item.key());
+        run_.noncompliant[item.key()] = item.value().get<std::string>();
+      }
+    }
     if (const json* order = Member(*qir, "test_order"); order != nullptr) return ReadOrder(*order);
     return {};
   }
@@ -365,7 +372,8 @@ json ToReferenceJson(const RunResults& run) {
   out["measurements"] = std::move(measurements);
   json order = json::array();
   for (const TestInfo& test : run.tests) order.push_back(test.name);
-  out["qir"] = {{"seed", run.seed}, {"format", kQirJsonFormat}, {"test_order", std::move(order)}};
+  out["qir"] = {{"seed", run.seed}, {"format", kQirJsonFormat}, {"test_order", std::move(order)},
+                {"noncompliant", run.noncompliant}};
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report/report_test_util.h"
+#include "report/terminal_matrix.h"
 
 namespace qir::report {
 namespace {
@@ -67,7 +68,8 @@ TEST(ReferenceJsonTest, Layout) {
             (json{{"name", "transfer"}, {"desc", "Stream data is transferred."}}));
   EXPECT_EQ(j["qir"], (json{{"seed", 12345678901234ull},
                             {"format", 1},
-                            {"test_order", {"handshake", "transfer", "retry", "zerortt"}}}));
+                            {"test_order", {"handshake", "transfer", "retry", "zerortt"}},
+                            {"noncompliant", json::object()}}));
   // Client-major: results[i * len(servers) + j] = client i × server j.
   ASSERT_EQ(j["results"].size(), 4u);
   ASSERT_EQ(j["measurements"], json::parse("[[], [], [], []]"));
@@ -300,6 +302,24 @@ TEST(ReferenceJsonTest, EveryMutationIsHandled) {
     }
   }
   EXPECT_GT(errors, 100);  // most mutations are wrong shapes
+}
+
+}  // namespace
+}  // namespace qir::report
+
+namespace qir::report {
+namespace {
+
+TEST(ReferenceJsonNoncompliant, RoundTripsAndShowsInTerminal) {
+  results::RunResults run;
+  run.servers = {"a", "b"};
+  run.clients = {"a"};
+  run.tests = {{"handshake", "H", "d"}};
+  run.noncompliant["b (server)"] = "exit 0 for TESTCASE=x (expected exit 127)";
+  Result<results::RunResults> back = FromReferenceJson(ToReferenceJson(run));
+  ASSERT_TRUE(back.ok()) << back.error().Text();
+  EXPECT_EQ(back->noncompliant, run.noncompliant);
+  EXPECT_NE(TerminalMatrix(run, false).find("b (server) skipped, not compliant: exit 0"), std::string::npos);
 }
 
 }  // namespace

@@ -137,6 +137,9 @@ std::string TerminalMatrix(const results::RunResults& run, bool color) {
   std::string out = Table(run, index, color);
   out += Legend(run);
   for (const results::CellResult* cell : index.Failures()) out += FailureLine(*cell, color);
+  for (const auto& [endpoint, reason] : run.noncompliant) {
+    out += "- " + OneLine(endpoint) + " skipped, not compliant: " + TruncateColumns(OneLine(reason), 160) + "\n";
+  }
   return out;
 }
 

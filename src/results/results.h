@@ -56,6 +56,8 @@ struct RunResults {
   std::map<std::string, std::string> urls;     ///< implementation → project URL
   std::vector<TestInfo> tests;                 ///< in run order
   std::vector<CellResult> cells;               ///< any order; looked up by (server, client, test)
+  /// Endpoints that failed the compliance check, "name (role)" → reason; their pairs were skipped.
+  std::map<std::string, std::string> noncompliant;
 
   /// The cell for (server, client, test), or nullptr when it was not run.
   const CellResult* Find(const std::string& server, const std::string& client,

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "runner/cell.h"
+#include "runner/compliance.h"
 #include "runner/stale_state.h"
 #include "util/temp_file.h"
 
@@ -66,9 +67,18 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   const std::string scratch = o.scratch_root + "/qir-run-" + RunId();
   std::atomic<size_t> next{0};
   std::mutex mu;
+  ComplianceCache compliance;
+  auto PairCompliant = [&](const PlannedCell& c, size_t i) {
+    const std::string where = scratch + "/compliance-" + std::to_string(i);
+    const std::string prefix = "qir-" + RunId() + "-" + std::to_string(i);
+    const std::string logs = o.log_dir + "/compliance";
+    return compliance.Get(*c.server, "server", where + "-s", prefix + "s", o.qir_binary, logs).compliant &&
+           compliance.Get(*c.client, "client", where + "-c", prefix + "c", o.qir_binary, logs).compliant;
+  };
   auto worker = [&] {
     for (size_t i = next++; i < cells.size() && !interrupted; i = next++) {
       const PlannedCell& c = cells[i];
+      if (o.check_compliance && !PairCompliant(c, i)) continue;
       const std::string rel = c.server->name + "_" + c.client->name + "/" + c.test->name;
       CellSpec spec{.server = c.server, .client = c.client, .test = c.test,
                     .log_dir = o.log_dir + "/" + rel, .relative_log = rel,
@@ -89,6 +99,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   for (int j = 0; j < std::max(1, o.jobs); ++j) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
   (void)util::RemoveTree(scratch);
+  run.noncompliant = compliance.NonCompliant();
   run.end_time = Now();
   return run;
 }

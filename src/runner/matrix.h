@@ -27,6 +27,7 @@ struct MatrixOptions {
   uint64_t seed = 0;                                 ///< base seed; each cell derives its own
   bool keep_files_on_failure = false;
   std::string scenario;                              ///< overrides every test's scenario; empty = theirs
+  bool check_compliance = true;                      ///< probe each endpoint with an unknown TESTCASE first
 };
 
 /// Called after each cell, from the thread that ran it (calls are serialized).
