@@ -19,6 +19,8 @@
 #include "runner/cert_chain.h"
 #include "runner/server_probe.h"
 #include "runner/test_files.h"
+#include "trace/keylog.h"
+#include "trace/pcap_writer.h"
 #include "trace/trace.h"
 #include "util/subprocess.h"
 #include "util/temp_file.h"
@@ -89,6 +91,8 @@ class CellRun {
                                         const std::string& downloads, const std::string& logs) const;
   std::vector<std::string> EndpointEnv(const std::string& role) const;
   std::string TailOf(const std::string& path) const;
+  std::optional<trace::KeyLog> ChooseKeyLog();
+  void EmbedKeyLog();
   std::string Scenario() const { return spec_.scenario.empty() ? spec_.test->scenario : spec_.scenario; }
 
   const CellSpec& spec_;
@@ -98,6 +102,7 @@ class CellRun {
   std::vector<std::string> files_;
   netns::Topology topology_;
   util::Child sim_, server_, client_;
+  std::string keylog_path_;  ///< the key log the checks used; empty when none
 };
 
 std::optional<Ending> CellRun::Prepare() {
@@ -244,15 +249,54 @@ void CellRun::StopAll() {
   }
 }
 
+/// The key log the checks use, chosen as the reference does; nullopt when none is usable.
+std::optional<trace::KeyLog> CellRun::ChooseKeyLog() {
+  const std::string chosen =
+      trace::SelectKeyLogFile(dirs_.client_logs + "/keys.log", dirs_.server_logs + "/keys.log");
+  if (chosen.empty()) {
+    log_.Line("key log: none usable (no SERVER_HANDSHAKE_TRAFFIC_SECRET from either endpoint)");
+    return std::nullopt;
+  }
+  Result<trace::KeyLog> keys = trace::LoadKeyLog(chosen);
+  if (!keys.ok()) {
+    log_.Line("key log " + chosen + " unreadable: " + keys.error().Text());
+    return std::nullopt;
+  }
+  log_.Line("key log: " + chosen);
+  keylog_path_ = chosen;
+  return std::move(*keys);
+}
+
+/// Rewrites both pcaps as pcapng carrying the key log, so Wireshark opens them decrypted.
+void CellRun::EmbedKeyLog() {
+  if (keylog_path_.empty()) return;
+  for (const char* side : {"left", "right"}) {
+    const std::string pcap = dirs_.sim_logs + "/trace_node_" + side + ".pcap";
+    if (Status s = trace::WritePcapngWithSecrets(pcap, keylog_path_, pcap + ".tmp"); !s.ok()) {
+      log_.Line(std::string("could not embed the key log into the ") + side + " pcap: " + s.error().Text());
+      std::error_code ec;
+      fs::remove(pcap + ".tmp", ec);
+      continue;
+    }
+    std::error_code ec;
+    fs::rename(pcap + ".tmp", pcap, ec);
+  }
+}
+
 Ending CellRun::Judge() {
-  Result<trace::Trace> left = trace::LoadTrace(dirs_.sim_logs + "/trace_node_left.pcap");
-  Result<trace::Trace> right = trace::LoadTrace(dirs_.sim_logs + "/trace_node_right.pcap");
+  std::optional<trace::KeyLog> keys = ChooseKeyLog();
+  const trace::KeyLog* keylog = keys ? &*keys : nullptr;
+  Result<trace::Trace> left = trace::LoadTrace(dirs_.sim_logs + "/trace_node_left.pcap", trace::QirEndpoints(), keylog);
+  Result<trace::Trace> right = trace::LoadTrace(dirs_.sim_logs + "/trace_node_right.pcap", trace::QirEndpoints(), keylog);
   if (!left.ok()) return {Outcome::kError, "client-side trace: " + left.error().Text()};
   if (!right.ok()) return {Outcome::kError, "server-side trace: " + right.error().Text()};
-  log_.Line(fmt::format("traces: client side {} QUIC packets, server side {}", left->packets.size(),
-                        right->packets.size()));
+  log_.Line(fmt::format("traces: client side {} QUIC packets ({} decrypted), server side {} ({} decrypted)",
+                        left->packets.size(), left->decrypted, right->packets.size(), right->decrypted));
+  for (const trace::Trace* t : {&*left, &*right}) {
+    for (const std::string& w : t->warnings) log_.Line("trace warning: " + w);
+  }
   testcases::CheckInput input{.client_side = &*left, .server_side = &*right, .www_dir = dirs_.www,
-                              .downloads_dir = dirs_.downloads, .files = files_};
+                              .downloads_dir = dirs_.downloads, .files = files_, .have_keys = keylog != nullptr};
   testcases::Verdict verdict = spec_.test->check(input);
   switch (verdict.kind) {
     case testcases::Verdict::Kind::kPassed:
@@ -283,6 +327,8 @@ CellResult CellRun::Run() {
   if (!ending) ending = RunClient();
   StopAll();
   if (!ending) ending = Judge();
+  if (keylog_path_.empty() && sim_.pid() > 0) (void)ChooseKeyLog();  // the cell ended before Judge
+  EmbedKeyLog();
   if (Status s = topology_.Destroy(); !s.ok()) log_.Line("teardown: " + s.error().Text());
   CellResult result{.server = spec_.server->name, .client = spec_.client->name, .test = spec_.test->name,
                     .outcome = ending->outcome, .reason = ending->reason,

@@ -108,6 +108,39 @@ Verdict CheckVersionAndFiles(const CheckInput& in) {
   return CheckFiles(in.www_dir, in.downloads_dir, in.files);
 }
 
+Verdict NeedKeys(const CheckInput& in) {
+  if (in.have_keys) return Verdict::Passed();
+  return Verdict::Unsupported(
+      "no usable key log: neither endpoint logged a SERVER_HANDSHAKE_TRAFFIC_SECRET, and this test reads encrypted frames");
+}
+
+int CountCompletedHandshakes(const trace::Trace& server_side) {
+  std::set<std::vector<uint8_t>> continued;  // server SCIDs the client addressed in Handshake packets
+  for (const trace::Packet& p : server_side.packets) {
+    if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
+      continued.insert(p.header.dcid);
+    }
+  }
+  std::set<std::vector<uint8_t>> counted;
+  for (const trace::Packet& p : server_side.packets) {
+    if (IsServerInitial(p) && continued.count(p.header.scid)) counted.insert(p.header.scid);
+  }
+  return static_cast<int>(counted.size());
+}
+
+Verdict CheckTransferLike(const CheckInput& in) {
+  if (Verdict v = CheckHandshakeCount(in, 1); !v.passed()) return v;
+  return CheckVersionAndFiles(in);
+}
+
+std::vector<const trace::Packet*> SentBy(const trace::Trace& t, trace::Direction d, trace::PacketType type) {
+  std::vector<const trace::Packet*> out;
+  for (const trace::Packet& p : t.packets) {
+    if (p.direction == d && p.header.type == type) out.push_back(&p);
+  }
+  return out;
+}
+
 Verdict CheckHandshakeCount(const CheckInput& in, int want) {
   int got = CountHandshakes(*in.server_side);
   if (got != want) return Verdict::Failed(fmt::format("expected {} handshake(s), saw {}", want, got));

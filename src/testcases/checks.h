@@ -35,4 +35,21 @@ Verdict CheckHandshakeCount(const CheckInput& in, int want);
 /// "0x00000001" style.
 std::string VersionString(uint32_t version);
 
+/// Unsupported with the reason when the cell has no usable key log, else passed.
+/// Tests that must read encrypted frames call it first (the reference's "needs keylog").
+Verdict NeedKeys(const CheckInput& in);
+
+/// Handshakes that got past the server's first flight: connections of the
+/// server-side trace on which the client sent a Handshake packet. A corrupted
+/// or lost client Initial can make a server answer a connection the client
+/// never saw; counting only connections the client continued keeps such
+/// throw-away connections out (the reference's flaky over-count, its issue #125).
+int CountCompletedHandshakes(const trace::Trace& server_side);
+
+/// Handshake count by the reference's rule, then the version+files check.
+Verdict CheckTransferLike(const CheckInput& in);
+
+/// Packets sent by one side, as a filtered view.
+std::vector<const trace::Packet*> SentBy(const trace::Trace& t, trace::Direction d, trace::PacketType type);
+
 }  // namespace qir::testcases

@@ -4,7 +4,15 @@
 namespace qir::testcases {
 
 const std::vector<const TestCase*>& AllTestCases() {
-  static const std::vector<const TestCase*> kAll = {&kHandshake, &kTransfer};
+  // The reference's order (testcases_quic.py), then versionnegotiation, which it disables.
+  static const std::vector<const TestCase*> kAll = {
+      &kHandshake,   &kTransfer,           &kLongRtt,          &kChaCha20,
+      &kMultiplexing, &kRetry,             &kResumption,       &kZeroRtt,
+      &kHttp3,       &kBlackhole,          &kKeyUpdate,        &kEcn,
+      &kAmplificationLimit, &kHandshakeLoss, &kTransferLoss,   &kHandshakeCorruption,
+      &kTransferCorruption, &kIpv6,        &kV2,               &kRebindPort,
+      &kRebindAddr,  &kConnectionMigration, &kVersionNegotiation,
+  };
   return kAll;
 }
 

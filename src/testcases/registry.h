@@ -10,6 +10,27 @@ namespace qir::testcases {
 
 extern const TestCase kHandshake;
 extern const TestCase kTransfer;
+extern const TestCase kLongRtt;
+extern const TestCase kChaCha20;
+extern const TestCase kMultiplexing;
+extern const TestCase kRetry;
+extern const TestCase kResumption;
+extern const TestCase kZeroRtt;
+extern const TestCase kHttp3;
+extern const TestCase kBlackhole;
+extern const TestCase kKeyUpdate;
+extern const TestCase kEcn;
+extern const TestCase kAmplificationLimit;
+extern const TestCase kHandshakeLoss;
+extern const TestCase kTransferLoss;
+extern const TestCase kHandshakeCorruption;
+extern const TestCase kTransferCorruption;
+extern const TestCase kIpv6;
+extern const TestCase kV2;
+extern const TestCase kRebindPort;
+extern const TestCase kRebindAddr;
+extern const TestCase kConnectionMigration;
+extern const TestCase kVersionNegotiation;
 
 /// Every test case qir knows, in run order.
 const std::vector<const TestCase*>& AllTestCases();

@@ -35,6 +35,7 @@ struct CheckInput {
   std::string www_dir;                        ///< files the server served
   std::string downloads_dir;                  ///< what the client saved
   std::vector<std::string> files;             ///< names that were requested, in order
+  bool have_keys = false;                     ///< a usable key log decrypted the traces (see NeedKeys)
 };
 
 /// The files a test transfers.

@@ -6,11 +6,6 @@
 namespace qir::testcases {
 namespace {
 
-Verdict CheckTransfer(const CheckInput& in) {
-  if (Verdict v = CheckHandshakeCount(in, 1); !v.passed()) return v;
-  return CheckVersionAndFiles(in);
-}
-
 }  // namespace
 
 const TestCase kTransfer = {
@@ -22,7 +17,7 @@ const TestCase kTransfer = {
     .scenario = kDefaultScenario,
     .timeout = kDefaultTimeout,
     .files = {.sizes = {2 * kMiB, 3 * kMiB, 5 * kMiB}},
-    .check = CheckTransfer,
+    .check = CheckTransferLike,
 };
 
 }  // namespace qir::testcases
