@@ -12,6 +12,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "trace/packet_protection.h"
+#include "trace/pcap_writer.h"
 #include "trace/trace.h"
 
 namespace qir::cli {
@@ -80,6 +81,7 @@ void PrintText(const trace::Trace& t) {
                        p.packet_number < 0 ? std::string("?") : std::to_string(p.packet_number),
                        HexString(p.header.dcid), HexString(p.header.scid));
     if (p.key_phase >= 0) out += fmt::format(" kp={}", p.key_phase);
+    if (p.retry_integrity >= 0) out += p.retry_integrity == 1 ? " tag=valid" : " tag=INVALID";
     if (p.decryption != trace::DecryptionStatus::kOk) {
       out += fmt::format(" [{}]", trace::DecryptionStatusName(p.decryption));
     }
@@ -137,6 +139,7 @@ void PrintJson(const trace::Trace& t) {
                        {"scid", HexString(p.header.scid)},
                        {"udp_payload_size", p.udp_payload_size},
                        {"decryption", trace::DecryptionStatusName(p.decryption)},
+                       {"retry_integrity", p.retry_integrity},
                        {"connection", p.connection == trace::kNoConnection
                                           ? -1
                                           : static_cast<int64_t>(p.connection)},
@@ -166,15 +169,26 @@ void PrintJson(const trace::Trace& t) {
 
 int AnalyzeCommand(int argc, char** argv) {
   CLI::App app{"Decode the QUIC packets of a pcap/pcapng file", "qir analyze"};
-  std::string file, keylog_path;
+  std::string file, keylog_path, pcapng_out;
   bool json = false;
   app.add_option("file", file, "pcap or pcapng capture")->required();
   app.add_option("--keylog", keylog_path, "NSS key log (SSLKEYLOGFILE) for decryption");
   app.add_flag("--json", json, "print JSON instead of one line per packet");
+  app.add_option("--write-pcapng", pcapng_out,
+                 "write FILE as pcapng with the key log in a Decryption Secrets Block, then exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (!pcapng_out.empty()) {
+    if (keylog_path.empty()) return UsageError("analyze", "--write-pcapng needs --keylog");
+    Status written = trace::WritePcapngWithSecrets(file, keylog_path, pcapng_out);
+    if (!written.ok()) {
+      std::fprintf(stderr, "qir analyze: %s\n", written.error().Text().c_str());
+      return 1;
+    }
+    return 0;
   }
   std::optional<trace::KeyLog> keylog;
   if (!keylog_path.empty()) {

@@ -1,7 +1,9 @@
 // `qir sim`: the user-space link emulator the runner starts inside a cell's sim
 // namespace (ARCHITECTURE.md, src/sim). Parses flags and the reference scenario
 // string (interop-runner-facts.md §4), prints the seed, runs the simulator until
-// SIGTERM/SIGINT and prints per-direction counters. Exit: 0 ok, 1 runtime failure,
+// SIGTERM/SIGINT and prints per-direction counters. Every impairment decision is one
+// line of stderr ("drop to_server #12 drop-rate udp=10 size=1252", "corrupt ...",
+// "rebind ...", "blackhole window=..."), so a failing test is explained by the log. Exit: 0 ok, 1 runtime failure,
 // 2 bad flags or scenario (checked before anything needs root).
 #include <fmt/format.h>
 
@@ -12,6 +14,8 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "sim/scenario.h"
@@ -68,9 +72,44 @@ uint64_t RandomSeed() {
 }
 
 void PrintLink(const char* direction, const sim::LinkConfig& link) {
-  fmt::print(stderr, "qir sim: {} delay={}us rate={}bps queue={}p\n", direction,
+  fmt::print(stderr, "qir sim: {} delay={}us rate={}bps{} queue={}p\n", direction,
              std::chrono::duration_cast<std::chrono::microseconds>(link.delay).count(),
-             link.rate_bps, link.queue_packets);
+             link.rate_bps, link.rate_bps == 0 ? " (unlimited)" : "", link.queue_packets);
+}
+
+std::string RateText(const sim::RateImpairment& rate) {
+  if (rate.max_burst == UINT32_MAX) return fmt::format("{}%", rate.rate_percent);
+  return fmt::format("{}% burst<={}", rate.rate_percent, rate.max_burst);
+}
+
+std::string IndexList(const std::vector<uint64_t>& indices) {
+  std::string out;
+  for (uint64_t i : indices) out += (out.empty() ? "" : ",") + std::to_string(i);
+  return out.empty() ? "-" : out;
+}
+
+/// One line per configured impairment, so the log states what the decisions follow.
+void PrintImpairments(const sim::Scenario& s) {
+  for (auto [name, impair] : {std::pair{"to_server", &s.impair_to_server},
+                              std::pair{"to_client", &s.impair_to_client}}) {
+    if (impair->drop.rate_percent > 0)
+      fmt::print(stderr, "qir sim: {} drop-rate {}\n", name, RateText(impair->drop));
+    if (impair->corrupt.rate_percent > 0)
+      fmt::print(stderr, "qir sim: {} corrupt-rate {}\n", name, RateText(impair->corrupt));
+    if (!impair->droplist.empty())
+      fmt::print(stderr, "qir sim: {} droplist {}\n", name, IndexList(impair->droplist));
+  }
+  if (s.blackhole) {
+    static constexpr const char* kDirections[] = {"both", "toclient", "toserver"};
+    fmt::print(stderr, "qir sim: blackhole on={}us off={}us repeat={} direction={}\n",
+               s.blackhole->on.count() / 1000, s.blackhole->off.count() / 1000,
+               s.blackhole->repeat, kDirections[static_cast<int>(s.blackhole->direction)]);
+  }
+  if (s.rebind) {
+    fmt::print(stderr, "qir sim: rebind first={}us freq={}us addr={}\n",
+               s.rebind->first_rebind.count() / 1000, s.rebind->rebind_freq.count() / 1000,
+               s.rebind->rebind_addr);
+  }
 }
 
 }  // namespace
@@ -94,6 +133,7 @@ int SimCommand(int argc, char** argv) {
   fmt::print(stderr, "qir sim: scenario {}\n", scenario->name);
   PrintLink("to_server", scenario->to_server);
   PrintLink("to_client", scenario->to_client);
+  PrintImpairments(*scenario);
   Result<std::unique_ptr<sim::Simulator>> simulator = sim::Simulator::Create(config);
   if (!simulator) {
     fmt::print(stderr, "qir sim: {}\n", simulator.error().Text());

@@ -19,11 +19,11 @@ std::chrono::nanoseconds Link::SerializationTime(size_t size_bytes) const {
 }
 
 size_t Link::Waiting(TimePoint now) const {
-  // tx_start never decreases, so the waiting packets are a suffix of in_flight_.
-  size_t waiting = 0;
-  for (auto it = in_flight_.rbegin(); it != in_flight_.rend() && it->tx_start > now; ++it)
-    ++waiting;
-  return waiting;
+  // tx_start never decreases, so the waiting packets are a suffix of in_flight_: binary
+  // search keeps a full 1000-packet queue as cheap as an empty one.
+  auto first_waiting = std::partition_point(in_flight_.begin(), in_flight_.end(),
+                                            [now](const Entry& e) { return e.tx_start <= now; });
+  return static_cast<size_t>(in_flight_.end() - first_waiting);
 }
 
 bool Link::Enqueue(TimePoint now, Packet&& packet) {
@@ -49,6 +49,11 @@ std::optional<TimePoint> Link::NextDelivery() const {
 
 std::vector<Packet> Link::PopDue(TimePoint now) {
   std::vector<Packet> due;
+  PopDueInto(now, due);
+  return due;
+}
+
+void Link::PopDueInto(TimePoint now, std::vector<Packet>& due) {
   while (!in_flight_.empty() && in_flight_.front().arrival <= now) {
     ++counters_.delivered;
     counters_.bytes_delivered += in_flight_.front().packet.bytes.size();
@@ -56,7 +61,6 @@ std::vector<Packet> Link::PopDue(TimePoint now) {
     due.push_back(std::move(in_flight_.front().packet));
     in_flight_.pop_front();
   }
-  return due;
 }
 
 }  // namespace qir::sim

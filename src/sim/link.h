@@ -47,6 +47,8 @@ class Link {
   std::optional<TimePoint> NextDelivery() const;
   /// Removes and returns, in FIFO order, every packet that has arrived by `now`.
   std::vector<Packet> PopDue(TimePoint now);
+  /// Like PopDue, but appends to `out` (the event loop reuses one vector: no allocation).
+  void PopDueInto(TimePoint now, std::vector<Packet>& out);
 
   /// Serialization time of `size_bytes` at the configured rate (0 when unlimited).
   std::chrono::nanoseconds SerializationTime(size_t size_bytes) const;

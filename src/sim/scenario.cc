@@ -4,6 +4,7 @@
 // is one row of kScenarios (name → parser), so new scenarios add a parser, not a branch.
 #include "sim/scenario.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <optional>
@@ -17,6 +18,17 @@ namespace {
 constexpr uint64_t kMaxQueuePackets = 1'000'000;
 /// At most this many fraction digits are meaningful (ns resolution).
 constexpr int kMaxFractionDigits = 9;
+
+/// Flag names compare equal when they differ only in '-' versus '_'.
+bool SameKey(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i] == '_' ? '-' : a[i];
+    char y = b[i] == '_' ? '-' : b[i];
+    if (x != y) return false;
+  }
+  return true;
+}
 
 /// One "--key[=value]" occurrence in a scenario string.
 struct Flag {
@@ -32,10 +44,11 @@ class FlagSet {
   /// Splits whitespace-separated tokens into flags ("--k=v", "--k v", "--k").
   static Result<FlagSet> Parse(const std::vector<std::string_view>& tokens);
 
-  /// The flag named `key`, marked used; nullptr when absent.
+  /// The flag named `key`, marked used; nullptr when absent. '-' and '_' in keys are
+  /// interchangeable (the reference spells them both ways: --first-rebind, --rate_to_client).
   Flag* Take(std::string_view key) {
     for (Flag& flag : flags_) {
-      if (flag.key == key) {
+      if (SameKey(flag.key, key)) {
         flag.used = true;
         return &flag;
       }
@@ -208,7 +221,7 @@ Status ParseBottleneck(FlagSet& flags, Scenario& scenario) {
   auto delay =
       RequiredValue<std::chrono::nanoseconds>(flags, "delay", scenario.name, ParseDuration);
   if (!delay) return delay.error();
-  auto rate = RequiredValue<uint64_t>(flags, "bandwidth", scenario.name, ParseDataRate);
+  auto rate = RequiredValue<uint64_t>(flags, "bandwidth", scenario.name, ParseBandwidth);
   if (!rate) return rate.error();
   auto queue = RequiredValue<size_t>(flags, "queue", scenario.name, ParseQueuePackets);
   if (!queue) return queue.error();
@@ -223,6 +236,134 @@ Status ParseSimpleP2p(FlagSet& flags, Scenario& scenario) {
   return ParseBottleneck(flags, scenario);
 }
 
+/// An optional "--key=value" flag parsed by `parse`; nullopt when absent.
+template <typename T>
+Result<std::optional<T>> OptionalValue(FlagSet& flags, std::string_view key,
+                                       Result<T> (*parse)(std::string_view)) {
+  Flag* flag = flags.Take(key);
+  if (flag == nullptr) return std::optional<T>();
+  if (!flag->value) return Fail(Error::kInvalidArgument, "flag needs a value", "--" + flag->key);
+  Result<T> value = parse(*flag->value);
+  if (!value) return value.error();
+  return std::optional<T>(*value);
+}
+
+/// A non-negative integer count ("3").
+Result<uint32_t> ParseCount(std::string_view text) {
+  Result<Decimal> d = SplitNumber(text, "count");
+  if (!d || !d->unit.empty() || d->fraction_digits > 0 || d->integer > UINT32_MAX) {
+    return Fail(Error::kInvalidArgument, "bad count (want a non-negative integer)",
+                std::string(text));
+  }
+  return static_cast<uint32_t>(d->integer);
+}
+
+/// A boolean flag value: bare flag, or true/false/1/0.
+Result<bool> FlagBool(FlagSet& flags, std::string_view key) {
+  Flag* flag = flags.Take(key);
+  if (flag == nullptr) return false;
+  if (!flag->value || *flag->value == "true" || *flag->value == "1") return true;
+  if (*flag->value == "false" || *flag->value == "0") return false;
+  return Fail(Error::kInvalidArgument, "bad boolean (want true or false)", "--" + flag->key);
+}
+
+/// --rate_to_<dir> (required) and --burst_to_<dir> (optional) of drop-rate / corrupt-rate.
+Result<RateImpairment> ParseRateFlags(FlagSet& flags, std::string_view dir,
+                                      std::string_view scenario) {
+  std::string suffix = "_to_" + std::string(dir);
+  auto rate = RequiredValue<uint32_t>(flags, "rate" + suffix, scenario, ParsePercent);
+  if (!rate) return rate.error();
+  auto burst = OptionalValue<uint32_t>(flags, "burst" + suffix, ParseCount);
+  if (!burst) return burst.error();
+  return RateImpairment{.rate_percent = *rate, .max_burst = burst->value_or(UINT32_MAX)};
+}
+
+/// drop-rate: random UDP drops per direction, bounded bursts.
+Status ParseDropRate(FlagSet& flags, Scenario& scenario) {
+  if (Status s = ParseBottleneck(flags, scenario); !s) return s;
+  auto to_client = ParseRateFlags(flags, "client", scenario.name);
+  if (!to_client) return to_client.error();
+  auto to_server = ParseRateFlags(flags, "server", scenario.name);
+  if (!to_server) return to_server.error();
+  scenario.impair_to_client.drop = *to_client;
+  scenario.impair_to_server.drop = *to_server;
+  return {};
+}
+
+/// corrupt-rate: like drop-rate, but chosen packets get one payload byte changed.
+Status ParseCorruptRate(FlagSet& flags, Scenario& scenario) {
+  if (Status s = ParseBottleneck(flags, scenario); !s) return s;
+  auto to_client = ParseRateFlags(flags, "client", scenario.name);
+  if (!to_client) return to_client.error();
+  auto to_server = ParseRateFlags(flags, "server", scenario.name);
+  if (!to_server) return to_server.error();
+  scenario.impair_to_client.corrupt = *to_client;
+  scenario.impair_to_server.corrupt = *to_server;
+  return {};
+}
+
+/// droplist: --drops_to_client / --drops_to_server index lists (each optional, default empty).
+Status ParseDroplist(FlagSet& flags, Scenario& scenario) {
+  if (Status s = ParseBottleneck(flags, scenario); !s) return s;
+  auto to_client = OptionalValue<std::vector<uint64_t>>(flags, "drops_to_client", ParseIndexList);
+  if (!to_client) return to_client.error();
+  auto to_server = OptionalValue<std::vector<uint64_t>>(flags, "drops_to_server", ParseIndexList);
+  if (!to_server) return to_server.error();
+  scenario.impair_to_client.droplist = to_client->value_or(std::vector<uint64_t>{});
+  scenario.impair_to_server.droplist = to_server->value_or(std::vector<uint64_t>{});
+  return {};
+}
+
+Result<BlackholeDirection> ParseBlackholeDirection(std::string_view text) {
+  if (text == "both") return BlackholeDirection::kBoth;
+  if (text == "toclient") return BlackholeDirection::kToClient;
+  if (text == "toserver") return BlackholeDirection::kToServer;
+  return Fail(Error::kInvalidArgument, "bad --direction (want both, toclient or toserver)",
+              std::string(text));
+}
+
+/// A duration that must be > 0 (blackhole periods).
+Result<std::chrono::nanoseconds> ParsePositiveDuration(std::string_view text) {
+  Result<std::chrono::nanoseconds> d = ParseDuration(text);
+  if (d && d->count() == 0) return Fail(Error::kInvalidArgument, "duration must be > 0", std::string(text));
+  return d;
+}
+
+/// blackhole: --on, --off (required), --repeat (default 1), --direction (default both).
+Status ParseBlackhole(FlagSet& flags, Scenario& scenario) {
+  if (Status s = ParseBottleneck(flags, scenario); !s) return s;
+  BlackholeConfig config;
+  auto on = RequiredValue<std::chrono::nanoseconds>(flags, "on", scenario.name, ParsePositiveDuration);
+  if (!on) return on.error();
+  auto off = RequiredValue<std::chrono::nanoseconds>(flags, "off", scenario.name, ParsePositiveDuration);
+  if (!off) return off.error();
+  auto repeat = OptionalValue<uint32_t>(flags, "repeat", ParseCount);
+  if (!repeat) return repeat.error();
+  if (repeat->value_or(1) == 0) return Fail(Error::kInvalidArgument, "--repeat must be >= 1", "0");
+  auto direction = OptionalValue<BlackholeDirection>(flags, "direction", ParseBlackholeDirection);
+  if (!direction) return direction.error();
+  scenario.blackhole = BlackholeConfig{.on = *on,
+                                       .off = *off,
+                                       .repeat = repeat->value_or(1),
+                                       .direction = direction->value_or(BlackholeDirection::kBoth)};
+  return {};
+}
+
+/// rebind: --first-rebind (required), --rebind-freq (optional), --rebind-addr (bare flag).
+Status ParseRebind(FlagSet& flags, Scenario& scenario) {
+  if (Status s = ParseBottleneck(flags, scenario); !s) return s;
+  auto first = RequiredValue<std::chrono::nanoseconds>(flags, "first-rebind", scenario.name, ParseDuration);
+  if (!first) return first.error();
+  auto freq = OptionalValue<std::chrono::nanoseconds>(flags, "rebind-freq", ParseDuration);
+  if (!freq) return freq.error();
+  Result<bool> addr = FlagBool(flags, "rebind-addr");
+  if (!addr) return addr.error();
+  scenario.rebind = RebindConfig{.first_rebind = *first,
+                                 .rebind_freq = freq->value_or(std::chrono::nanoseconds(0)),
+                                 .rebind_addr = *addr};
+  return {};
+}
+
 /// One supported scenario (ninja's kTools[] pattern).
 struct ScenarioEntry {
   std::string_view name;
@@ -230,7 +371,9 @@ struct ScenarioEntry {
 };
 
 constexpr ScenarioEntry kScenarios[] = {
-    {"simple-p2p", ParseSimpleP2p},
+    {"simple-p2p", ParseSimpleP2p},     {"drop-rate", ParseDropRate},
+    {"corrupt-rate", ParseCorruptRate}, {"droplist", ParseDroplist},
+    {"blackhole", ParseBlackhole},      {"rebind", ParseRebind},
 };
 
 }  // namespace
@@ -261,6 +404,40 @@ Result<uint64_t> ParseDataRate(std::string_view text) {
   if (!bps) return Fail(Error::kInvalidArgument, "data rate too large", std::string(text));
   if (*bps == 0) return Fail(Error::kInvalidArgument, "data rate must be > 0", std::string(text));
   return *bps;
+}
+
+Result<uint64_t> ParseBandwidth(std::string_view text) {
+  if (text == "unlimited") return uint64_t{0};
+  return ParseDataRate(text);
+}
+
+Result<uint32_t> ParsePercent(std::string_view text) {
+  Result<Decimal> d = SplitNumber(text, "percentage");
+  if (!d || !d->unit.empty() || d->fraction_digits > 0 || d->integer > 100) {
+    return Fail(Error::kInvalidArgument, "bad rate (want an integer percentage 0..100)",
+                std::string(text));
+  }
+  return static_cast<uint32_t>(d->integer);
+}
+
+Result<std::vector<uint64_t>> ParseIndexList(std::string_view text) {
+  std::vector<uint64_t> indices;
+  if (text.empty()) return indices;  // "--drops_to_client=": nothing to drop
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, comma - start);
+    Result<Decimal> d = SplitNumber(item, "packet index");
+    if (!d || !d->unit.empty() || d->fraction_digits > 0 || d->integer == 0) {
+      return Fail(Error::kInvalidArgument, "bad packet index (want 1-based integers, e.g. 1,2,5)",
+                  std::string(item));
+    }
+    indices.push_back(d->integer);
+    start = comma + 1;
+  }
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  return indices;
 }
 
 Result<size_t> ParseQueuePackets(std::string_view text) {

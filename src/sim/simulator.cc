@@ -42,6 +42,10 @@ constexpr unsigned long kTimerSlackNs = 1;
 constexpr int kRealtimePriority = 10;
 /// Write-back failures logged per direction; the rest are only counted.
 constexpr uint64_t kMaxWriteErrorLogs = 10;
+/// The sim log is written once this much is buffered (and at every pcap flush).
+constexpr size_t kLogFlushBytes = 64 * 1024;
+/// Free packet buffers kept for reuse; more are released.
+constexpr size_t kMaxFreeBuffers = 4096;
 
 ErrorInfo SysError(const char* call) {
   return Fail(Error::kIo, std::string(call) + ": " + std::strerror(errno));
@@ -84,6 +88,19 @@ Result<trace::PcapWriter> OpenPcap(const std::string& path) {
   return pcap;
 }
 
+/// False for packets a router never forwards, which policy routing still hands to the TUN:
+/// IPv4 multicast/broadcast destinations, IPv6 multicast destinations (ff00::/8, e.g. MLD
+/// reports) and IPv6 link-local sources (fe80::/10, RFC 4291 §2.5.6). The simulator ignores
+/// them: no index, no capture, no write-back (the kernel would drop them anyway).
+bool Forwardable(std::span<const uint8_t> p) {
+  if (p.size() >= 20 && p[0] >> 4 == 4) return p[16] < 224;  // 224.0.0.0/4 and above
+  if (p.size() >= 40 && p[0] >> 4 == 6) {
+    const bool link_local_src = p[8] == 0xfe && (p[9] & 0xc0) == 0x80;
+    return p[24] != 0xff && !link_local_src;
+  }
+  return false;  // not IP: nothing to route
+}
+
 double CpuSeconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
 
 }  // namespace
@@ -124,15 +141,18 @@ ScopedFd& ScopedFd::operator=(ScopedFd&& other) noexcept {
 Simulator::Simulator(const SimulatorConfig& config)
     : config_(config),
       to_server_{.name = "to_server",
+                 .direction = Direction::kToServer,
                  .tun = &left_tun_,
                  .link = Link(config.scenario.to_server),
                  .ingress_pcap = nullptr,
                  .egress_pcap = nullptr},
       to_client_{.name = "to_client",
+                 .direction = Direction::kToClient,
                  .tun = &right_tun_,
                  .link = Link(config.scenario.to_client),
                  .ingress_pcap = nullptr,
-                 .egress_pcap = nullptr} {}
+                 .egress_pcap = nullptr},
+      impairments_(config.scenario, config.seed) {}
 
 Simulator::~Simulator() { Shutdown(); }
 
@@ -202,42 +222,85 @@ Status Simulator::SetupEventFds() {
   return {};
 }
 
+std::vector<uint8_t> Simulator::TakeBuffer() {
+  if (buffers_.empty()) return {};
+  std::vector<uint8_t> buffer = std::move(buffers_.back());
+  buffers_.pop_back();
+  return buffer;
+}
+
 Status Simulator::ReadBurst(Path& path) {
   static std::array<uint8_t, kMaxPacketBytes> buffer;
   for (int i = 0; i < kMaxReadsPerWake; ++i) {
     Result<size_t> n = path.tun->Read(buffer);
     if (!n) return n.error();
     if (*n == 0) return {};
-    TimePoint now = SimClock::now();
     std::span<const uint8_t> bytes(buffer.data(), *n);
-    if (path.ingress_pcap != nullptr) {
-      if (Status s = path.ingress_pcap->Write(RealtimeNs(), bytes); !s) return s;
+    if (!Forwardable(bytes)) {
+      ++path.ignored;
+      continue;
     }
-    Packet packet{.bytes = {bytes.begin(), bytes.end()}, .index = path.next_index++};
-    // Issue #3: impairments (drop-rate, droplist, blackhole, corrupt, rebind) decide here.
+    // Per-packet clocks (vDSO, tens of ns): a burst-wide timestamp would skew the pcaps.
+    const TimePoint now = SimClock::now();
+    const int64_t realtime = RealtimeNs();
+    if (path.ingress_pcap != nullptr) {
+      if (Status s = path.ingress_pcap->Write(realtime, bytes); !s) return s;
+    }
+    Packet packet{.bytes = TakeBuffer(), .index = path.next_index++};
+    packet.bytes.assign(bytes.begin(), bytes.end());
     if (!path.link.Enqueue(now, std::move(packet))) {
-      fmt::print(stderr, "drop {} #{} queue-full size={}\n", path.name, path.next_index - 1, *n);
+      Log(fmt::format("drop {} #{} queue-full size={}", path.name, path.next_index - 1, *n));
     }
   }
   return {};
 }
 
 Status Simulator::Deliver(Path& path, TimePoint now) {
-  for (const Packet& packet : path.link.PopDue(now)) {
+  path.due.clear();
+  path.link.PopDueInto(now, path.due);
+  for (Packet& packet : path.due) {
     path.lateness.Add(now - packet.due);
-    if (Status s = path.tun->Write(packet.bytes); !s) {
+    decisions_.clear();
+    const bool deliver = impairments_.Process(path.direction, packet, decisions_);
+    for (const std::string& line : decisions_) Log(line);
+    if (!deliver) {
+      ++path.impaired;
+    } else if (Status s = path.tun->Write(packet.bytes); !s) {
       // The kernel may refuse a packet (e.g. no route); count it, report the first few.
       if (++path.write_errors <= kMaxWriteErrorLogs) {
-        fmt::print(stderr, "write-back {} #{} failed: {}\n", path.name, packet.index,
-                   s.error().Text());
+        Log(fmt::format("write-back {} #{} failed: {}", path.name, packet.index, s.error().Text()));
       }
-      continue;
-    }
-    if (path.egress_pcap != nullptr) {
+    } else if (path.egress_pcap != nullptr) {
       if (Status s = path.egress_pcap->Write(RealtimeNs(), packet.bytes); !s) return s;
     }
+    if (buffers_.size() < kMaxFreeBuffers) buffers_.push_back(std::move(packet.bytes));
   }
   return {};
+}
+
+void Simulator::Log(std::string_view line) {
+  log_.append(line);
+  log_.push_back('\n');
+  if (log_.size() >= kLogFlushBytes) FlushLog();
+}
+
+void Simulator::FlushLog() {
+  if (log_.empty()) return;
+  std::fwrite(log_.data(), 1, log_.size(), stderr);
+  std::fflush(stderr);
+  log_.clear();
+}
+
+void Simulator::LogStart(TimePoint start) {
+  const int64_t realtime = RealtimeNs();
+  impairments_.Start(start);
+  Log(fmt::format("start realtime_ns={} seed={}", realtime, config_.seed));
+  if (!config_.scenario.blackhole) return;
+  uint32_t n = 0;
+  for (const BlackholeWindow& w : BlackholeWindows(*config_.scenario.blackhole)) {
+    Log(fmt::format("blackhole window={} from_ns={} to_ns={}", ++n, realtime + w.start.count(),
+                    realtime + w.end.count()));
+  }
 }
 
 Status Simulator::ArmTimer() {
@@ -273,6 +336,7 @@ Status Simulator::Run() {
   }
   std::array<epoll_event, 8> events;
   last_flush_ = SimClock::now();
+  LogStart(last_flush_);
   bool stop = false;
   while (!stop) {
     int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
@@ -297,6 +361,7 @@ Status Simulator::Run() {
     if (Status s = Deliver(to_client_, now); !s) return s;
     if (Status s = ArmTimer(); !s) return s;
     if (now - last_flush_ >= kFlushInterval) {
+      FlushLog();
       if (Status s = FlushPcaps(); !s) return s;
       last_flush_ = now;
     }
@@ -308,6 +373,7 @@ Status Simulator::Run() {
 void Simulator::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  FlushLog();
   if (Status s = FlushPcaps(); !s) {
     fmt::print(stderr, "qir sim: flushing pcaps: {}\n", s.error().Text());
   }
@@ -321,9 +387,10 @@ std::string Simulator::Summary() const {
   for (const Path* path : {&to_server_, &to_client_}) {
     const LinkCounters& c = path->link.counters();
     out += fmt::format(
-        "{}: received={} dropped={} delivered={} bytes={} in_flight={} write_errors={}\n",
-        path->name, c.enqueued, c.dropped, c.delivered, c.bytes_delivered, path->link.InFlight(),
-        path->write_errors);
+        "{}: received={} dropped={} impaired={} delivered={} bytes={} in_flight={} "
+        "write_errors={} ignored={}\n",
+        path->name, c.enqueued, c.dropped, path->impaired, c.delivered - path->impaired,
+        c.bytes_delivered, path->link.InFlight(), path->write_errors, path->ignored);
     const LatenessHistogram& late = path->lateness;
     out += fmt::format("{}: lateness p50<={}us p99<={}us max={}us\n", path->name,
                        late.Quantile(0.5).count(), late.Quantile(0.99).count(),

@@ -3,7 +3,16 @@
 // direction's Link (link.h), and writes it back when the link delivers it; it
 // writes the client-side and server-side pcaps with the reference's semantics
 // (interop-runner-facts.md §4: each side's capture sees its own endpoint's packets
-// before the link, the other endpoint's after). The loop holds no link logic.
+// before the link, the other endpoint's after). The loop holds no link or impairment
+// logic: Link (link.h) queues and delays, Impairments (impairments.h) decides drops,
+// corruption and NAT rewriting as packets leave the link, and every decision is written
+// to stderr (the sim log) as one line with direction and 1-based per-direction index.
+//
+// Cross traffic: the simulator forwards every IP packet that crosses the two veths,
+// TCP included, through the same Link and queue. A competing TCP flow (e.g. iperf3 -c in
+// the client namespace against iperf3 -s in the server namespace, or in extra namespaces
+// routed through the same veths) therefore shares the bottleneck; impairments other than
+// blackhole only consider UDP. bench/sim_cross_traffic.sh shows it.
 #pragma once
 
 #include <array>
@@ -11,7 +20,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "sim/impairments.h"
 #include "sim/link.h"
 #include "sim/routing.h"
 #include "sim/scenario.h"
@@ -28,7 +40,7 @@ struct SimulatorConfig {
   std::string pcap_left;   ///< client-side capture (trace_node_left.pcap); empty = none
   std::string pcap_right;  ///< server-side capture (trace_node_right.pcap); empty = none
   std::string ready_file;  ///< gets "ready\n" once forwarding works; empty = none
-  uint64_t seed = 0;       ///< seed for random impairment decisions (none in simple-p2p)
+  uint64_t seed = 0;       ///< seed for random impairment decisions (drop, corrupt, rebind)
   bool realtime = true;    ///< try SCHED_FIFO so timer wake-ups stay sub-millisecond on a busy host
 };
 
@@ -87,13 +99,17 @@ class Simulator {
   /// One direction through the simulator.
   struct Path {
     const char* name;                 ///< "to_server" / "to_client", used in logs
+    Direction direction;              ///< which way the packets go
     TunDevice* tun;                   ///< read from, and written back to once delivered
     Link link;                        ///< the bottleneck in this direction
     trace::PcapWriter* ingress_pcap;  ///< capture before the link (sender's side); may be null
     trace::PcapWriter* egress_pcap;   ///< capture after the link (receiver's side); may be null
     uint64_t next_index = 1;          ///< 1-based index of the next packet read
     uint64_t write_errors = 0;        ///< packets the kernel refused on write-back
+    uint64_t impaired = 0;            ///< packets dropped by an impairment (not the queue)
+    uint64_t ignored = 0;             ///< link-local / multicast packets not forwarded (no index)
     LatenessHistogram lateness;       ///< written-back time minus scheduled arrival
+    std::vector<Packet> due;          ///< reused buffer for Link::PopDueInto
   };
 
   explicit Simulator(const SimulatorConfig& config);
@@ -105,6 +121,12 @@ class Simulator {
   Status ArmTimer();
   Status FlushPcaps();
   void Shutdown();
+  /// Appends one line to the sim log (stderr), buffered; flushed with the pcaps.
+  void Log(std::string_view line);
+  void FlushLog();
+  void LogStart(TimePoint start);
+  /// A packet buffer with capacity for a full-size packet, recycled from delivered packets.
+  std::vector<uint8_t> TakeBuffer();
 
   SimulatorConfig config_;
   TunDevice left_tun_;     ///< qsim-l: client→server packets
@@ -114,6 +136,10 @@ class Simulator {
   trace::PcapWriter pcap_right_;
   Path to_server_;
   Path to_client_;
+  Impairments impairments_;
+  std::vector<std::string> decisions_;         ///< reused: log lines from Impairments::Process
+  std::vector<std::vector<uint8_t>> buffers_;  ///< free packet buffers (no per-packet allocation)
+  std::string log_;                            ///< sim log lines not yet written
   ScopedFd epoll_;
   ScopedFd timer_;
   ScopedFd signal_;

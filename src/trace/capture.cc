@@ -1,7 +1,7 @@
 // Reads capture files into IP packets: classic pcap (pcap-savefile(5), the
 // draft-ietf-opsawg-pcap file format: magic 0xa1b2c3d4 µs / 0xa1b23c4d ns, either
 // byte order) and pcapng (draft-ietf-opsawg-pcapng: SHB with its byte-order magic,
-// IDB with if_tsresol/if_tsoffset, EPB, SPB; other blocks such as DSB are skipped).
+// IDB with if_tsresol/if_tsoffset, EPB, SPB; DSB key logs are kept, other blocks skipped).
 // Each frame's link header is removed by ExtractIpPacket (link_layer.h).
 #include "trace/capture.h"
 
@@ -27,6 +27,8 @@ constexpr uint32_t kBlockSectionHeader = 0x0a0d0d0a;  // SHB (palindromic: same 
 constexpr uint32_t kBlockInterfaceDescription = 0x00000001;
 constexpr uint32_t kBlockSimplePacket = 0x00000003;
 constexpr uint32_t kBlockEnhancedPacket = 0x00000006;
+constexpr uint32_t kBlockDecryptionSecrets = 0x0000000a;
+constexpr uint32_t kSecretsTypeTlsKeyLog = 0x544c534b;  // "TLSK"
 constexpr uint32_t kByteOrderMagic = 0x1a2b3c4d;
 constexpr size_t kBlockFramingLength = 12;  // type + total length + trailing total length
 constexpr size_t kEpbFixedLength = 20;      // interface, ts high, ts low, captured, original
@@ -42,6 +44,8 @@ struct ReadState {
   size_t records = 0;      ///< records seen, IP or not
   bool header_ok = false;  ///< the file header was valid; later errors are record damage
   Status status;           ///< first error; reading stops there
+  std::string secrets;     ///< pcapng DSB key log text
+  const CaptureSink* sink = nullptr;  ///< when set, packets go here instead of into `packets`
 };
 
 /// A pcapng interface (IDB): link type and timestamp units.
@@ -71,6 +75,10 @@ Status AddFrame(ReadState& st, uint32_t link_type, int64_t time_ns, std::span<co
   if (!ip.ok())
     return Fail(ip.error().code, ip.error().message, At(offset) + ", " + ip.error().arg);
   if (!ip->has_value()) return {};  // not IP: skipped
+  if (st.sink != nullptr) {
+    (*st.sink)(time_ns, st.records - 1, **ip, original_length);
+    return {};
+  }
   st.packets.push_back(CapturedPacket{.time_ns = time_ns,
                                       .ip = std::vector<uint8_t>((*ip)->begin(), (*ip)->end()),
                                       .original_length = original_length,
@@ -256,6 +264,15 @@ Status ReadSectionHeader(std::span<const uint8_t> data, size_t offset, bool& le)
   return {};
 }
 
+/// pcapng DSB (draft-ietf-opsawg-pcapng §4.7): secrets type, length, key log text.
+void ReadDecryptionSecrets(std::span<const uint8_t> body, bool le, ReadState& st) {
+  if (body.size() < 8 || Load32(body, 0, le) != kSecretsTypeTlsKeyLog) return;
+  const uint32_t length = Load32(body, 4, le);
+  if (length > body.size() - 8) return;
+  st.secrets.append(reinterpret_cast<const char*>(body.data() + 8), length);
+  if (!st.secrets.empty() && st.secrets.back() != '\n') st.secrets += '\n';
+}
+
 /// One block at `offset`; updates the section state. Returns the block length.
 Result<size_t> ReadBlock(std::span<const uint8_t> data, size_t offset, bool& le,
                          std::vector<Interface>& interfaces, ReadState& st) {
@@ -274,6 +291,7 @@ Result<size_t> ReadBlock(std::span<const uint8_t> data, size_t offset, bool& le,
   if (type == kBlockInterfaceDescription) status = ReadInterfaceBlock(body, le, interfaces, offset);
   if (type == kBlockEnhancedPacket) status = ReadEnhancedPacket(body, le, interfaces, offset, st);
   if (type == kBlockSimplePacket) status = ReadSimplePacket(body, le, interfaces, offset, st);
+  if (type == kBlockDecryptionSecrets) ReadDecryptionSecrets(body, le, st);
   if (!status.ok()) return status.error();
   return length;
 }
@@ -293,8 +311,9 @@ void ReadPcapng(std::span<const uint8_t> data, ReadState& st) {
   }
 }
 
-ReadState ReadAny(std::span<const uint8_t> data) {
+ReadState ReadAny(std::span<const uint8_t> data, const CaptureSink* sink = nullptr) {
   ReadState st;
+  st.sink = sink;
   if (data.size() < 4) {
     st.status = Fail(Error::kParse, "not a pcap or pcapng file: too short",
                      std::to_string(data.size()) + " bytes");
@@ -324,10 +343,21 @@ Result<std::vector<CapturedPacket>> ReadCapture(std::span<const uint8_t> file_by
 Result<LenientCapture> ReadCaptureLenient(std::span<const uint8_t> file_bytes) {
   ReadState st = ReadAny(file_bytes);
   if (!st.status.ok() && !st.header_ok) return st.status.error();
-  LenientCapture out{.packets = std::move(st.packets)};
+  LenientCapture out{.packets = std::move(st.packets), .decryption_secrets = std::move(st.secrets)};
   if (!st.status.ok()) {
     out.warning = "capture damaged, kept the " + std::to_string(out.packets.size()) +
                   " packets before it: " + st.status.error().Text();
+  }
+  return out;
+}
+
+Result<ScannedCapture> ScanCaptureLenient(std::span<const uint8_t> file_bytes,
+                                          const CaptureSink& sink) {
+  ReadState st = ReadAny(file_bytes, &sink);
+  if (!st.status.ok() && !st.header_ok) return st.status.error();
+  ScannedCapture out{.records = st.records, .decryption_secrets = std::move(st.secrets)};
+  if (!st.status.ok()) {
+    out.warning = st.status.error().Text();
   }
   return out;
 }
@@ -340,10 +370,21 @@ Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path) {
                 std::string("fopen: ") + std::strerror(error), path);
   }
   std::vector<uint8_t> bytes;
-  uint8_t buffer[1 << 16];
+  // Size the buffer once (regular files); pipes and the like grow it chunk by chunk.
+  if (std::fseek(file.get(), 0, SEEK_END) == 0) {
+    const long size = std::ftell(file.get());
+    if (size > 0) bytes.reserve(static_cast<size_t>(size));
+    std::rewind(file.get());
+  }
   size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0)
-    bytes.insert(bytes.end(), buffer, buffer + n);
+  for (;;) {
+    const size_t old_size = bytes.size();
+    const size_t chunk = std::max<size_t>(bytes.capacity() - old_size, 1 << 16);
+    bytes.resize(old_size + chunk);
+    n = std::fread(bytes.data() + old_size, 1, chunk, file.get());
+    bytes.resize(old_size + n);
+    if (n == 0) break;
+  }
   if (std::ferror(file.get()))
     return Fail(Error::kIo, std::string("fread: ") + std::strerror(errno), path);
   return bytes;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@ Result<std::vector<CapturedPacket>> ReadCaptureFile(const std::string& path);
 struct LenientCapture {
   std::vector<CapturedPacket> packets;  ///< every packet before the first damaged record
   std::string warning;  ///< why reading stopped early; empty when the file was clean
+  std::string decryption_secrets;  ///< pcapng DSB TLS key log text (all DSBs joined); else empty
 };
 
 /// Like ReadCapture, but a damaged or truncated record (e.g. a writer killed mid-write) ends the
@@ -47,6 +49,22 @@ Result<LenientCapture> ReadCaptureLenient(std::span<const uint8_t> file_bytes);
 
 /// ReadCaptureLenient on the contents of `path`.
 Result<LenientCapture> ReadCaptureFileLenient(const std::string& path);
+
+/// Receives each captured IP packet during a scan: time (ns since the epoch), 0-based record
+/// index, the IP packet (valid only during the call), the frame's original wire length.
+using CaptureSink = std::function<void(int64_t time_ns, size_t frame_index,
+                                       std::span<const uint8_t> ip, uint32_t original_length)>;
+
+/// What a scan saw besides the packets.
+struct ScannedCapture {
+  size_t records = 0;              ///< records read, IP or not
+  std::string warning;             ///< the damage that stopped reading early; empty when clean
+  std::string decryption_secrets;  ///< pcapng DSB key log text, else empty
+};
+
+/// ReadCaptureLenient without copying: each IP packet is handed to `sink` in file order.
+Result<ScannedCapture> ScanCaptureLenient(std::span<const uint8_t> file_bytes,
+                                          const CaptureSink& sink);
 
 /// Reads a whole file into memory; kNotFound / kIo with strerror on failure.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);

@@ -47,4 +47,12 @@ class PcapWriter {
   uint64_t packets_ = 0;
 };
 
+/// Rewrites the capture `pcap_in` (pcap or pcapng) as pcapng with a Decryption Secrets Block
+/// (draft-ietf-opsawg-pcapng §4.7, secrets type TLSK) holding the key log `keylog`, so tshark
+/// and qir decrypt it without a key log option (as `editcap --inject-secrets tls,KEYLOG`).
+/// Packets are written as raw IP (LINKTYPE_RAW) with nanosecond timestamps. kParse when the key
+/// log does not parse; errors of reading/writing otherwise. A damaged capture tail is dropped.
+Status WritePcapngWithSecrets(const std::string& pcap_in, const std::string& keylog,
+                              const std::string& out);
+
 }  // namespace qir::trace

@@ -5,11 +5,55 @@
 // chose (§7.2), which the peer then uses as its DCID.
 #include "trace/trace.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <functional>
 #include <optional>
+
+#include "trace/analyzer.h"
 
 namespace qir::trace {
 namespace {
+
+/// A read-only memory map of a whole file (no copy, no zero-fill); falls back to reading
+/// the file into memory where mmap does not apply (empty files, pipes).
+class FileImage {
+ public:
+  ~FileImage() {
+    if (map_ != nullptr) munmap(map_, size_);
+  }
+  Status Open(const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* map = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                       MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (map != MAP_FAILED) {
+        map_ = map;
+        size_ = static_cast<size_t>(st.st_size);
+      }
+    }
+    if (fd >= 0) close(fd);
+    if (map_ != nullptr) return {};
+    Result<std::vector<uint8_t>> bytes = ReadFileBytes(path);
+    if (!bytes.ok()) return bytes.error();
+    copy_ = std::move(*bytes);
+    return {};
+  }
+  std::span<const uint8_t> bytes() const {
+    if (map_ != nullptr) return {static_cast<const uint8_t*>(map_), size_};
+    return copy_;
+  }
+
+ private:
+  void* map_ = nullptr;
+  size_t size_ = 0;
+  std::vector<uint8_t> copy_;
+};
 
 bool Contains(const std::vector<IpAddress>& list, const IpAddress& address) {
   return std::find(list.begin(), list.end(), address) != list.end();
@@ -47,25 +91,52 @@ struct Builder {
     if (direction == Direction::kServerToClient) server_cid_length = header.scid.size();
   }
 
-  void AddDatagram(const CapturedPacket& captured, const UdpDatagram& udp);
+  /// Called after each QUIC datagram with the range of packets it added and its UDP payload.
+  std::function<void(size_t first, size_t end, std::span<const uint8_t> payload)> on_datagram;
+
+  void AddIpPacket(int64_t time_ns, size_t frame_index, std::span<const uint8_t> ip);
+  void AddDatagram(int64_t time_ns, size_t frame_index, std::span<const uint8_t> ip,
+                   const UdpDatagram& udp);
+  void Finish() {
+    if (dropped_warnings > 0) {
+      trace.warnings.push_back(std::to_string(dropped_warnings) + " more warnings not shown");
+    }
+  }
 };
 
-void Builder::AddDatagram(const CapturedPacket& captured, const UdpDatagram& udp) {
+void Builder::AddIpPacket(int64_t time_ns, size_t frame_index, std::span<const uint8_t> ip) {
+  Result<UdpDatagram> udp = ParseUdpDatagram(ip);
+  if (!udp.ok()) {
+    if (udp.error().code != Error::kUnsupported) {
+      Warn("frame " + std::to_string(frame_index) + ": " + udp.error().Text());
+    }
+    return;  // not a UDP datagram (TCP, ICMP, fragments): not part of the QUIC trace
+  }
+  ++trace.datagrams;
+  if (udp->src_port != endpoints.quic_port && udp->dst_port != endpoints.quic_port) {
+    ++trace.non_quic_datagrams;
+    return;
+  }
+  AddDatagram(time_ns, frame_index, ip, *udp);
+}
+
+void Builder::AddDatagram(int64_t time_ns, size_t frame_index, std::span<const uint8_t> ip,
+                          const UdpDatagram& udp) {
   const Direction direction = ClassifyDirection(udp.src, udp.dst, endpoints);
-  const std::span<const uint8_t> payload =
-      std::span(captured.ip).subspan(udp.payload_offset, udp.payload_size);
+  const std::span<const uint8_t> payload = ip.subspan(udp.payload_offset, udp.payload_size);
   Result<std::vector<QuicPacketHeader>> headers =
       ParseQuicDatagram(payload, ShortDcidLength(direction));
   if (!headers.ok()) {
     ++trace.non_quic_datagrams;
-    Warn("frame " + std::to_string(captured.frame_index) +
+    Warn("frame " + std::to_string(frame_index) +
          ": not parsable as QUIC: " + headers.error().Text());
     return;
   }
+  const size_t first = trace.packets.size();
   for (QuicPacketHeader& header : *headers) {
     LearnCidLength(direction, header);
-    trace.packets.push_back(Packet{.time_ns = captured.time_ns,
-                                   .frame_index = captured.frame_index,
+    trace.packets.push_back(Packet{.time_ns = time_ns,
+                                   .frame_index = frame_index,
                                    .direction = direction,
                                    .src = udp.src,
                                    .dst = udp.dst,
@@ -75,9 +146,24 @@ void Builder::AddDatagram(const CapturedPacket& captured, const UdpDatagram& udp
                                    .udp_payload_size = udp.payload_size,
                                    .header = std::move(header)});
   }
+  if (on_datagram) on_datagram(first, trace.packets.size(), payload);
 }
 
 }  // namespace
+
+const char* DecryptionStatusName(DecryptionStatus status) {
+  switch (status) {
+    case DecryptionStatus::kNoKeys:
+      return "no-keys";
+    case DecryptionStatus::kOk:
+      return "ok";
+    case DecryptionStatus::kFailed:
+      return "failed";
+    case DecryptionStatus::kNotProtected:
+      return "not-protected";
+  }
+  return "?";
+}
 
 const char* DirectionName(Direction direction) {
   switch (direction) {
@@ -114,35 +200,61 @@ Direction ClassifyDirection(const IpAddress& src, const IpAddress& dst,
 Result<Trace> BuildTrace(const std::vector<CapturedPacket>& capture, const Endpoints& endpoints) {
   Builder builder{.endpoints = endpoints};
   for (const CapturedPacket& captured : capture) {
-    Result<UdpDatagram> udp = ParseUdpDatagram(captured.ip);
-    if (!udp.ok()) {
-      if (udp.error().code != Error::kUnsupported) {
-        builder.Warn("frame " + std::to_string(captured.frame_index) + ": " + udp.error().Text());
-      }
-      continue;  // not a UDP datagram (TCP, ICMP, fragments): not part of the QUIC trace
-    }
-    ++builder.trace.datagrams;
-    if (udp->src_port != endpoints.quic_port && udp->dst_port != endpoints.quic_port) {
-      ++builder.trace.non_quic_datagrams;
-      continue;
-    }
-    builder.AddDatagram(captured, *udp);
+    builder.AddIpPacket(captured.time_ns, captured.frame_index, captured.ip);
   }
-  if (builder.dropped_warnings > 0) {
-    builder.trace.warnings.push_back(std::to_string(builder.dropped_warnings) +
-                                     " more warnings not shown");
-  }
+  builder.Finish();
   return std::move(builder.trace);
 }
 
 Result<Trace> LoadTrace(const std::string& path, const Endpoints& endpoints) {
-  Result<LenientCapture> capture = ReadCaptureFileLenient(path);
-  if (!capture.ok()) return capture.error();
-  Result<Trace> trace = BuildTrace(capture->packets, endpoints);
-  if (trace.ok() && !capture->warning.empty()) {
-    trace->warnings.insert(trace->warnings.begin(), capture->warning);
+  return LoadTrace(path, TraceOptions{.endpoints = endpoints});
+}
+
+Result<Trace> LoadTrace(const std::string& path, const Endpoints& endpoints, const KeyLog* keylog) {
+  return LoadTrace(path, TraceOptions{.endpoints = endpoints, .keylog = keylog});
+}
+
+Result<Trace> LoadTrace(const std::string& path, const TraceOptions& options) {
+  FileImage image;
+  if (Status s = image.Open(path); !s.ok()) return s.error();
+  const std::span<const uint8_t> bytes = image.bytes();
+  // A DSB may follow the packets it decrypts: collect secrets first when they matter.
+  std::optional<KeyLog> embedded;
+  std::vector<std::string> warnings;
+  if (options.decrypt && options.keylog == nullptr && options.use_capture_secrets) {
+    Result<ScannedCapture> pre = ScanCaptureLenient(bytes, [](int64_t, size_t, auto, uint32_t) {});
+    if (pre.ok() && !pre->decryption_secrets.empty()) {
+      Result<KeyLog> parsed = ParseKeyLog(pre->decryption_secrets);
+      if (parsed.ok()) embedded = std::move(*parsed);
+      if (!parsed.ok()) warnings.push_back("Decryption Secrets Block unusable: " + parsed.error().Text());
+    }
   }
-  return trace;
+  const KeyLog* keylog = options.keylog != nullptr ? options.keylog : embedded ? &*embedded : nullptr;
+  Builder builder{.endpoints = options.endpoints};
+  builder.trace.packets.reserve(bytes.size() / 1024);
+  std::optional<TraceAnalyzer> analyzer;
+  if (options.decrypt) {
+    analyzer.emplace(keylog, builder.trace);
+    builder.on_datagram = [&](size_t first, size_t end, std::span<const uint8_t> payload) {
+      analyzer->ProcessDatagram(first, end, payload);
+    };
+  }
+  size_t ip_packets = 0;
+  Result<ScannedCapture> scan = ScanCaptureLenient(
+      bytes, [&](int64_t time_ns, size_t index, std::span<const uint8_t> ip, uint32_t) {
+        ++ip_packets;
+        builder.AddIpPacket(time_ns, index, ip);
+      });
+  if (!scan.ok()) return Fail(scan.error().code, scan.error().message, path + ", " + scan.error().arg);
+  builder.Finish();
+  Trace& trace = builder.trace;
+  if (!scan->warning.empty()) {
+    trace.warnings.insert(trace.warnings.begin(), path + ": capture damaged, kept the " +
+                                                      std::to_string(ip_packets) +
+                                                      " packets before it: " + scan->warning);
+  }
+  trace.warnings.insert(trace.warnings.end(), warnings.begin(), warnings.end());
+  return std::move(trace);
 }
 
 }  // namespace qir::trace

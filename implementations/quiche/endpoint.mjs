@@ -1,0 +1,366 @@
+// qir's quiche endpoint: an hq-interop (HTTP/0.9 over QUIC) client and server
+// on Cloudflare quiche 0.18 through the native bindings that the npm package
+// @matrixai/quic ships (its own QUICServer always sends a Retry and speaks only
+// its own ALPN, so the raw quiche Config/Connection API is driven here, the way
+// quiche's apps do). Contract: ROLE, TESTCASE, REQUESTS, SSLKEYLOGFILE; exit
+// 127 for test cases quiche or the bindings cannot do (no cipher selection, no
+// key update initiation, no ECN, no HTTP/3 or v2 binding), 1 on failure.
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import dns from 'node:dns/promises';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const binding = new URL('./bin/node_modules/@matrixai/quic/dist/native/quiche.js', import.meta.url);
+const ALPN = 'hq-interop';
+const MODES = {
+  handshake: 'transfer', transfer: 'transfer', multiconnect: 'multiconnect', retry: 'retry',
+  resumption: 'resumption', zerortt: 'zerortt',
+  // rebinding: quiche validates the client's new path itself.
+  'rebind-port': 'transfer', 'rebind-addr': 'transfer',
+};
+const SERVER_ONLY = { keyupdate: 'transfer' };  // the server only answers the client's key update
+const IDLE_TIMEOUT_MS = 30000;
+const log = (...args) => console.error('quiche', process.env.ROLE, ...args);
+
+/** quiche configuration shared by every connection of one role. */
+function makeConfig(quiche, role, mode) {
+  const config = role === 'server'
+    ? quiche.Config.withBoringSslCtx(false, false, null,
+      [fs.readFileSync('/certs/priv.key')], [fs.readFileSync('/certs/cert.pem')], null)
+    : quiche.Config.withBoringSslCtx(false, false, null, null, null, null);
+  config.setApplicationProtos([ALPN]);
+  config.setMaxIdleTimeout(IDLE_TIMEOUT_MS);
+  config.setMaxRecvUdpPayloadSize(quiche.MAX_UDP_PACKET_SIZE);
+  config.setMaxSendUdpPayloadSize(quiche.MAX_DATAGRAM_SIZE);
+  config.setInitialMaxData(role === 'client' ? 4 << 20 : 1 << 20);
+  config.setInitialMaxStreamDataBidiLocal(1 << 20);
+  config.setInitialMaxStreamDataBidiRemote(1 << 20);
+  config.setInitialMaxStreamDataUni(0);
+  config.setInitialMaxStreamsBidi(100);
+  config.setInitialMaxStreamsUni(0);
+  config.setDisableActiveMigration(false);
+  config.enableEarlyData();
+  if (process.env.SSLKEYLOGFILE) config.logKeys();
+  return config;
+}
+
+/** One UDP socket plus the send/timer plumbing every connection needs. */
+class Transport {
+  constructor(quiche, socket, local) {
+    this.quiche = quiche;
+    this.socket = socket;
+    this.local = local;
+    this.out = Buffer.alloc(quiche.MAX_UDP_PACKET_SIZE);
+  }
+
+  /** Sends everything `conn` has queued and re-arms its timer. */
+  flush(conn, state) {
+    for (;;) {
+      let sent;
+      try { sent = conn.send(this.out); } catch (e) { log('send:', e.message); break; }
+      if (sent == null) break;
+      const [n, info] = sent;
+      this.socket.send(Buffer.from(this.out.subarray(0, n)), info.to.port, info.to.host);
+    }
+    clearTimeout(state.timer);
+    const ms = conn.timeout();
+    if (ms != null && !conn.isClosed()) {
+      state.timer = setTimeout(() => { conn.onTimeout(); state.onEvent(); }, Math.max(0, ms));
+    }
+  }
+
+  recv(conn, msg, rinfo) {
+    try {
+      conn.recv(msg, { from: { host: rinfo.address, port: rinfo.port }, to: this.local });
+    } catch (e) {
+      log('recv:', e.message);
+    }
+  }
+}
+
+/**
+ * quiche truncates the key log file it is given, once per connection: each
+ * connection logs to its own file in /tmp, appended to SSLKEYLOGFILE once the
+ * handshake is done (or the connection closed).
+ */
+class KeyLog {
+  constructor() {
+    this.target = process.env.SSLKEYLOGFILE;
+    this.count = 0;
+  }
+
+  /** Starts logging `conn`'s secrets; returns the connection's own file or null. */
+  attach(conn) {
+    if (!this.target) return null;
+    const file = `/tmp/quiche-keys-${process.pid}-${this.count++}.log`;
+    conn.setKeylog(file);
+    return file;
+  }
+
+  /** Appends `state.keyFile` to SSLKEYLOGFILE when its handshake is over. */
+  collect(state) {
+    if (state.keyFile == null || !(state.conn.isEstablished() || state.conn.isClosed())) return;
+    try {
+      fs.appendFileSync(this.target, fs.readFileSync(state.keyFile));
+      fs.unlinkSync(state.keyFile);
+    } catch (e) {
+      log('key log:', e.message);
+    }
+    state.keyFile = null;
+  }
+}
+const keyLog = new KeyLog();
+
+async function openSocket(family, port) {
+  const socket = dgram.createSocket(family === 6 ? { type: 'udp6', ipv6Only: false } : { type: 'udp4' });
+  await new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, family === 6 ? '::' : '0.0.0.0', () => { socket.off('error', reject); resolve(); });
+  });
+  return socket;
+}
+
+// ---------------------------------------------------------------- server
+
+/** Serves /www until killed: one stream per request "GET /<path>\r\n". */
+async function runServer(quiche, mode) {
+  const config = makeConfig(quiche, 'server', mode);
+  let socket;
+  try { socket = await openSocket(6, 443); } catch { socket = await openSocket(4, 443); }
+  const address = socket.address();
+  const transport = new Transport(quiche, socket, { host: address.address, port: address.port });
+  const tokenKey = crypto.randomBytes(32);
+  const conns = new Map();  // connection ID (hex) → server connection state
+  socket.on('message', (msg, rinfo) => {
+    let header;
+    try { header = quiche.Header.fromSlice(msg, quiche.MAX_CONN_ID_LEN); } catch { return; }
+    let state = conns.get(Buffer.from(header.dcid).toString('hex'));
+    if (state == null) {
+      state = accept(quiche, config, transport, conns, header, msg, rinfo, mode === 'retry', tokenKey);
+      if (state == null) return;
+    }
+    transport.recv(state.conn, msg, rinfo);
+    state.onEvent();
+  });
+  log(`listening on [${address.address}]:${address.port} (${mode})`);
+  await new Promise(() => {});
+}
+
+/** A new server connection for a client Initial, after Version Negotiation or Retry when due. */
+function accept(quiche, config, transport, conns, header, msg, rinfo, retry, tokenKey) {
+  if (header.ty !== quiche.Type.Initial) return null;
+  const reply = (n) => transport.socket.send(Buffer.from(transport.out.subarray(0, n)), rinfo.port, rinfo.address);
+  if (!quiche.versionIsSupported(header.version)) {
+    reply(quiche.negotiateVersion(header.scid, header.dcid, transport.out));
+    return null;
+  }
+  let scid = crypto.randomBytes(quiche.MAX_CONN_ID_LEN);
+  let odcid = null;
+  if (retry) {
+    const token = header.token ? Buffer.from(header.token) : Buffer.alloc(0);
+    if (token.length === 0) {
+      const minted = mintToken(tokenKey, rinfo, Buffer.from(header.dcid));
+      reply(quiche.retry(header.scid, header.dcid, scid, minted, header.version, transport.out));
+      return null;
+    }
+    odcid = validateToken(tokenKey, rinfo, token);
+    if (odcid == null) return null;
+    scid = Buffer.from(header.dcid);
+  }
+  const conn = quiche.Connection.accept(scid, odcid, transport.local,
+    { host: rinfo.address, port: rinfo.port }, config);
+  const state = { conn, timer: null, requests: new Map(), responses: new Map(), keyFile: keyLog.attach(conn) };
+  state.onEvent = () => serveEvent(transport, conns, state);
+  conns.set(scid.toString('hex'), state);
+  conns.set(Buffer.from(header.dcid).toString('hex'), state);
+  log(`connection from [${rinfo.address}]:${rinfo.port}`);
+  return state;
+}
+
+/** Retry token: HMAC over (client address, original DCID), then the DCID. */
+function mintToken(key, rinfo, odcid) {
+  const mac = crypto.createHmac('sha256', key).update(`${rinfo.address}|${rinfo.port}|`).update(odcid).digest();
+  return Buffer.concat([mac, odcid]);
+}
+
+function validateToken(key, rinfo, token) {
+  if (token.length < 32) return null;
+  const odcid = token.subarray(32);
+  return mintToken(key, rinfo, odcid).equals(token) ? odcid : null;
+}
+
+/** After any packet or timeout: read requests, push responses, send, clean up. */
+function serveEvent(transport, conns, state) {
+  const { conn } = state;
+  const buf = Buffer.alloc(65536);
+  for (const id of conn.readable()) {
+    let chunk;
+    while ((chunk = safe(() => conn.streamRecv(id, buf))) != null) {
+      const [n, fin] = chunk;
+      state.requests.set(id, (state.requests.get(id) ?? '') + buf.toString('latin1', 0, n));
+      if (fin) startResponse(state, id);
+    }
+  }
+  for (const [id, response] of state.responses) {
+    while (response.offset < response.data.length) {
+      const n = safe(() => conn.streamSend(id, response.data.subarray(response.offset), true));
+      if (!n) break;
+      response.offset += n;
+    }
+    if (response.offset >= response.data.length) state.responses.delete(id);
+  }
+  transport.flush(conn, state);
+  keyLog.collect(state);
+  if (conn.isClosed()) {
+    clearTimeout(state.timer);
+    for (const [key, value] of conns) if (value === state) conns.delete(key);
+  }
+}
+
+function startResponse(state, id) {
+  const line = state.requests.get(id) ?? '';
+  state.requests.delete(id);
+  const match = /^GET \/(\S+)/.exec(line);
+  const relative = match ? path.normalize(match[1]) : '';
+  if (!match || relative.startsWith('..') || path.isAbsolute(relative)) {
+    log(`bad request on stream ${id}: ${JSON.stringify(line.slice(0, 80))}`);
+    safe(() => state.conn.streamShutdown(id, 1, 1));
+    return;
+  }
+  let data;
+  try { data = fs.readFileSync(path.join('/www', relative)); } catch (e) {
+    log(`stream ${id}: ${e.message}`);
+    safe(() => state.conn.streamShutdown(id, 1, 1));
+    return;
+  }
+  // An empty file still needs its FIN.
+  state.responses.set(id, { data: data.length ? data : Buffer.alloc(0), offset: 0 });
+  if (!data.length) safe(() => state.conn.streamSend(id, Buffer.alloc(0), true));
+}
+
+/** The result of a quiche call, or null when it reports Done or fails. */
+function safe(call) {
+  try { return call(); } catch { return null; }
+}
+
+// ---------------------------------------------------------------- client
+
+/** Downloads REQUESTS into /downloads as the mode says; resolves to the number of failures. */
+async function runClient(quiche, mode) {
+  const urls = (process.env.REQUESTS ?? '').split(/\s+/).filter(Boolean).map(parseUrl);
+  if (urls.length === 0) throw new Error('REQUESTS is empty');
+  const { address, family } = await dns.lookup(urls[0].host);
+  const socket = await openSocket(family, 0);
+  const local = { host: family === 6 ? '::' : '0.0.0.0', port: socket.address().port };
+  const transport = new Transport(quiche, socket, local);
+  const server = { host: address, port: urls[0].port };
+  const config = makeConfig(quiche, 'client', mode);
+  const session = { ticket: null };
+  const batches = mode === 'multiconnect' ? urls.map((u) => [u])
+    : (mode === 'resumption' || mode === 'zerortt') ? [urls.slice(0, 1), urls.slice(1)] : [urls];
+  let failed = 0;
+  for (const [i, batch] of batches.entries()) {
+    if (batch.length === 0) continue;
+    const early = mode === 'zerortt' && i > 0;
+    failed += await connectAndFetch(quiche, config, transport, server, urls[0].host, batch, session, early);
+  }
+  socket.close();
+  return failed;
+}
+
+/** One connection that downloads `batch`; resolves to the number of files not downloaded. */
+function connectAndFetch(quiche, config, transport, server, host, batch, session, early) {
+  const conn = quiche.Connection.connect(host, crypto.randomBytes(quiche.MAX_CONN_ID_LEN),
+    transport.local, server, config);
+  const keyFile = keyLog.attach(conn);
+  if (session.ticket) safe(() => conn.setSession(session.ticket));
+  const pending = batch.map((url, i) => ({ url, id: 4 * i, fd: null, done: false, requested: false }));
+  return new Promise((resolve) => {
+    const state = { conn, timer: null, keyFile };
+    const buf = Buffer.alloc(65536);
+    const canRequest = () => conn.isEstablished() || (early && conn.isInEarlyData());
+    state.onEvent = () => {
+      if (canRequest()) sendRequests(conn, pending);
+      for (const id of conn.readable()) receive(conn, id, pending, buf);
+      if (pending.every((p) => p.done) && !state.closing) {
+        state.closing = true;
+        session.ticket = safe(() => conn.session()) ?? session.ticket;
+        safe(() => conn.close(true, 0, Buffer.alloc(0)));
+      }
+      transport.flush(conn, state);
+      keyLog.collect(state);
+      if (conn.isClosed()) {
+        clearTimeout(state.timer);
+        transport.socket.off('message', onMessage);
+        const missing = pending.filter((p) => !p.done).length;
+        log(`connection closed: ${batch.length - missing}/${batch.length} files` +
+          (conn.isResumed() ? ', resumed' : '') + (early ? ' (0-RTT attempted)' : ''));
+        resolve(missing);
+      }
+    };
+    const onMessage = (msg, rinfo) => { transport.recv(conn, msg, rinfo); state.onEvent(); };
+    transport.socket.on('message', onMessage);
+    state.onEvent();  // sends the ClientHello; with a session ticket, 0-RTT keys exist after it
+    if (early && canRequest()) state.onEvent();
+  });
+}
+
+/** Opens as many request streams as the peer's stream limit allows. */
+function sendRequests(conn, pending) {
+  for (const p of pending) {
+    if (p.requested) continue;
+    const n = safe(() => conn.streamSend(p.id, Buffer.from(`GET /${p.url.path}\r\n`), true));
+    if (n == null) return;  // stream limit or flow control: retry on the next event
+    p.requested = true;
+  }
+}
+
+function receive(conn, id, pending, buf) {
+  const p = pending.find((q) => q.id === id);
+  if (p == null) return;
+  let chunk;
+  while ((chunk = safe(() => conn.streamRecv(id, buf))) != null) {
+    const [n, fin] = chunk;
+    if (p.fd == null) {
+      const file = path.join('/downloads', p.url.path);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      p.fd = fs.openSync(file, 'w');
+    }
+    fs.writeSync(p.fd, buf, 0, n);
+    if (fin) {
+      fs.closeSync(p.fd);
+      p.done = true;
+    }
+  }
+}
+
+function parseUrl(url) {
+  const m = /^https:\/\/(\[[^\]]+\]|[^/:]+)(?::(\d+))?\/(.+)$/.exec(url);
+  if (!m || m[3].split('/').includes('..')) throw new Error(`bad URL ${url}`);
+  return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2] ?? 443), path: m[3] };
+}
+
+// ---------------------------------------------------------------- main
+
+const role = process.env.ROLE ?? '';
+const testcase = process.env.TESTCASE ?? '';
+const mode = MODES[testcase] ?? (role === 'server' ? SERVER_ONLY[testcase] : undefined);
+if (mode == null) {
+  log(`unsupported TESTCASE '${testcase}'`);
+  process.exit(127);
+}
+const quiche = (await import(binding)).default;
+try {
+  if (role === 'server') {
+    await runServer(quiche, mode);
+  } else if (role === 'client') {
+    const failed = await runClient(quiche, mode);
+    process.exit(failed === 0 ? 0 : 1);
+  } else {
+    throw new Error(`unknown ROLE '${role}'`);
+  }
+} catch (e) {
+  log(e.stack ?? String(e));
+  process.exit(1);
+}

@@ -1,0 +1,54 @@
+//! Maps the interop runner's TESTCASE values to what this endpoint does.
+//! Test cases quinn 0.9 cannot do (v2, http3, versionnegotiation, a server's
+//! connectionmigration, anything unknown) map to `None`: exit 127.
+
+/// What one run of the endpoint does, chosen by TESTCASE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// One connection, every request on its own stream, all in parallel.
+    Transfer,
+    /// Like `Transfer`; the server answers with a Retry first.
+    Retry,
+    /// Client: first request on one connection, the rest on a resumed one.
+    Resumption,
+    /// Like `Resumption`, with the second connection's requests in 0-RTT.
+    ZeroRtt,
+    /// Like `Transfer`, offering/accepting only TLS_CHACHA20_POLY1305_SHA256.
+    ChaCha20,
+    /// Like `Transfer`; the client updates its 1-RTT keys once data flows.
+    KeyUpdate,
+    /// Client: one connection per request, one after the other.
+    MultiConnect,
+}
+
+impl Mode {
+    /// The mode for a TESTCASE value, or `None` when it is not supported.
+    pub fn parse(testcase: &str) -> Option<Mode> {
+        Some(match testcase {
+            // ecn: quinn-udp marks ECT(0) and reports ECN counts by itself;
+            // rebind-*: quinn validates the client's new path by itself.
+            "handshake" | "transfer" | "ecn" | "rebind-port" | "rebind-addr" => Mode::Transfer,
+            "retry" => Mode::Retry,
+            "resumption" => Mode::Resumption,
+            "zerortt" => Mode::ZeroRtt,
+            "chacha20" => Mode::ChaCha20,
+            "keyupdate" => Mode::KeyUpdate,
+            "multiconnect" => Mode::MultiConnect,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mode;
+
+    #[test]
+    fn known_and_unknown_test_cases() {
+        assert_eq!(Mode::parse("handshake"), Some(Mode::Transfer));
+        assert_eq!(Mode::parse("zerortt"), Some(Mode::ZeroRtt));
+        for unsupported in ["v2", "http3", "versionnegotiation", "connectionmigration", "nosuchtest", ""] {
+            assert_eq!(Mode::parse(unsupported), None, "{}", unsupported);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+// Tests for the analyzer on real captures of quic-go (tests/fixtures/analyze and
+// handshake-quic-go): every packet decrypted with the key log, ChaCha20, Retry
+// with integrity check and re-derived Initial keys, key updates on both sides,
+// TLS fields test checks read, pcapng DSB round trip, and hand-broken inputs.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "trace/pcap_writer.h"
+#include "trace/rfc9000.h"
+#include "trace/trace.h"
+#include "trace/trace_test_util.h"
+
+namespace qir::trace {
+namespace {
+
+const std::string kDir = std::string(QIR_FIXTURES_DIR) + "/analyze/";
+
+Trace Load(const std::string& pcap, const std::string& keylog_path) {
+  Result<KeyLog> keylog = LoadKeyLog(keylog_path);
+  EXPECT_TRUE(keylog.ok()) << keylog_path;
+  Result<Trace> trace = LoadTrace(pcap, QirEndpoints(), keylog.ok() ? &*keylog : nullptr);
+  EXPECT_TRUE(trace.ok()) << (trace.ok() ? "" : trace.error().Text());
+  return trace.ok() ? std::move(*trace) : Trace{};
+}
+
+void ExpectAllDecrypted(const Trace& t) {
+  ASSERT_FALSE(t.packets.empty());
+  for (const Packet& p : t.packets) {
+    if (p.header.type == PacketType::kRetry) continue;
+    EXPECT_EQ(p.decryption, DecryptionStatus::kOk)
+        << "frame " << p.frame_index << " " << PacketTypeName(p.header.type) << " "
+        << p.decryption_error;
+    EXPECT_GE(p.packet_number, 0);
+    EXPECT_FALSE(p.frames.empty());
+  }
+  EXPECT_EQ(t.undecrypted, 0u);
+}
+
+struct FixtureCase {
+  const char* name;
+  const char* pcap;
+  const char* keylog;
+};
+
+const FixtureCase kFixtures[] = {
+    {.name = "handshake", .pcap = "../handshake-quic-go/trace_node_left.pcap",
+     .keylog = "../handshake-quic-go/keys.log"},
+    {.name = "chacha20", .pcap = "chacha20_quic-go.pcap", .keylog = "chacha20_quic-go.keys.log"},
+    {.name = "retry", .pcap = "retry_quic-go.pcap", .keylog = "retry_quic-go.keys.log"},
+    {.name = "keyupdate", .pcap = "keyupdate_quic-go.pcap", .keylog = "keyupdate_quic-go.keys.log"},
+};
+
+TEST(Analyzer, DecryptsEveryPacketOfRealCaptures) {
+  for (const FixtureCase& c : kFixtures) {
+    SCOPED_TRACE(c.name);
+    const Trace t = Load(kDir + c.pcap, kDir + c.keylog);
+    ExpectAllDecrypted(t);
+    ASSERT_EQ(t.connections.size(), 1u);
+    const Connection& conn = t.connections[0];
+    EXPECT_TRUE(conn.keys_found);
+    ASSERT_TRUE(conn.client_hello.has_value());
+    ASSERT_TRUE(conn.server_hello.has_value());
+    EXPECT_TRUE(conn.certificate.has_value());
+    EXPECT_GT(conn.certificate->count, 0u);
+    EXPECT_GT(conn.server_handshake_crypto_max_end, 500u);
+    ASSERT_TRUE(conn.encrypted_extensions && conn.encrypted_extensions->transport_parameters);
+    EXPECT_TRUE(conn.encrypted_extensions->transport_parameters->Integer(0x08).has_value());
+    for (const Packet& p : t.packets) EXPECT_EQ(p.connection, 0u);
+  }
+}
+
+TEST(Analyzer, ChaCha20OnlyOfferedAndUsed) {
+  const Trace t = Load(kDir + "chacha20_quic-go.pcap", kDir + "chacha20_quic-go.keys.log");
+  ASSERT_EQ(t.connections.size(), 1u);
+  EXPECT_EQ(t.connections[0].client_hello->cipher_suites, std::vector<uint16_t>{0x1303});
+  EXPECT_EQ(t.connections[0].cipher_suite, 0x1303);
+}
+
+TEST(Analyzer, RetryVerifiedAndInitialKeysRederived) {
+  const Trace t = Load(kDir + "retry_quic-go.pcap", kDir + "retry_quic-go.keys.log");
+  size_t retries = 0;
+  for (const Packet& p : t.packets) {
+    if (p.header.type != PacketType::kRetry) continue;
+    ++retries;
+    EXPECT_EQ(p.retry_integrity, 1);
+    EXPECT_FALSE(p.header.token.empty());
+  }
+  EXPECT_EQ(retries, 1u);
+  ASSERT_EQ(t.connections.size(), 1u);
+  EXPECT_EQ(t.connections[0].retries, 1u);
+  bool token_echoed = false;
+  for (const Packet& p : t.packets) {
+    if (p.header.type == PacketType::kInitial && p.header.token == t.connections[0].retry_token) {
+      token_echoed = true;
+    }
+  }
+  EXPECT_TRUE(token_echoed);
+}
+
+TEST(Analyzer, KeyUpdatesOnBothSides) {
+  const Trace t = Load(kDir + "keyupdate_quic-go.pcap", kDir + "keyupdate_quic-go.keys.log");
+  bool client_phase1 = false, server_phase1 = false;
+  for (const Packet& p : t.packets) {
+    if (p.key_phase != 1) continue;
+    (p.direction == Direction::kClientToServer ? client_phase1 : server_phase1) = true;
+  }
+  EXPECT_TRUE(client_phase1);
+  EXPECT_TRUE(server_phase1);
+}
+
+TEST(Analyzer, WithoutKeysOnlyInitialsDecrypt) {
+  Result<Trace> t = LoadTrace(kDir + "chacha20_quic-go.pcap");
+  ASSERT_TRUE(t.ok());
+  size_t initials = 0;
+  for (const Packet& p : t->packets) {
+    if (p.header.type == PacketType::kInitial) {
+      ++initials;
+      EXPECT_EQ(p.decryption, DecryptionStatus::kOk);
+    } else {
+      EXPECT_EQ(p.decryption, DecryptionStatus::kNoKeys);
+      EXPECT_TRUE(p.frames.empty());
+    }
+  }
+  EXPECT_GT(initials, 0u);
+  EXPECT_FALSE(t->connections[0].keys_found);
+  EXPECT_TRUE(t->connections[0].client_hello.has_value());  // Initials carry the ClientHello
+}
+
+TEST(Analyzer, WrongSecretsFailAuthentication) {
+  Result<KeyLog> keylog = LoadKeyLog(kDir + "chacha20_quic-go.keys.log");
+  ASSERT_TRUE(keylog.ok());
+  for (auto& [random, secrets] : keylog->connections) secrets.server_handshake[0] ^= 1;
+  Result<Trace> t = LoadTrace(kDir + "chacha20_quic-go.pcap", QirEndpoints(), &*keylog);
+  ASSERT_TRUE(t.ok());
+  size_t failed = 0;
+  for (const Packet& p : t->packets) {
+    if (p.decryption == DecryptionStatus::kFailed) ++failed;
+  }
+  EXPECT_GT(failed, 0u);
+}
+
+TEST(Analyzer, PcapngWithSecretsDecryptsWithoutKeyLog) {
+  const std::string out = ::testing::TempDir() + "/dsb.pcapng";
+  ASSERT_TRUE(WritePcapngWithSecrets(kDir + "retry_quic-go.pcap", kDir + "retry_quic-go.keys.log",
+                                     out)
+                  .ok());
+  Result<Trace> t = LoadTrace(out);
+  ASSERT_TRUE(t.ok()) << t.error().Text();
+  ExpectAllDecrypted(*t);
+  EXPECT_EQ(t->packets.size(), Load(kDir + "retry_quic-go.pcap", kDir + "retry_quic-go.keys.log")
+                                   .packets.size());
+  Result<Trace> headers_only = LoadTrace(out, TraceOptions{.use_capture_secrets = false});
+  ASSERT_TRUE(headers_only.ok());
+  EXPECT_GT(headers_only->undecrypted, 0u);
+  EXPECT_FALSE(WritePcapngWithSecrets(kDir + "retry_quic-go.pcap", "/nonexistent", out).ok());
+  EXPECT_FALSE(WritePcapngWithSecrets("/nonexistent", kDir + "retry_quic-go.keys.log", out).ok());
+  std::remove(out.c_str());
+}
+
+TEST(Analyzer, BrokenCapturesNeverCrash) {
+  std::ifstream in(kDir + "chacha20_quic-go.pcap", std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(bytes.size(), 1000u);
+  Result<KeyLog> keylog = LoadKeyLog(kDir + "chacha20_quic-go.keys.log");
+  ASSERT_TRUE(keylog.ok());
+  const std::string path = ::testing::TempDir() + "/broken.pcap";
+  // Truncations at many lengths, then single-byte corruptions throughout the file.
+  for (size_t n = 0; n < bytes.size(); n += 97) {
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                static_cast<std::streamsize>(n));
+    Result<Trace> t = LoadTrace(path, QirEndpoints(), &*keylog);
+    if (n < 24) {
+      EXPECT_FALSE(t.ok()) << n;
+    }
+  }
+  for (size_t at = 24; at < bytes.size(); at += 31) {
+    std::vector<uint8_t> corrupt = bytes;
+    corrupt[at] ^= 0x5a;
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(corrupt.data()),
+                                                static_cast<std::streamsize>(corrupt.size()));
+    (void)LoadTrace(path, QirEndpoints(), &*keylog);
+  }
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace qir::trace

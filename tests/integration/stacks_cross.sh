@@ -1,0 +1,66 @@
+#!/bin/bash
+# Built-in stacks against each other through qir (real namespaces, simulator,
+# trace checks): for every server × client pair below, handshake and transfer
+# must succeed, and so must every other test case that `qir list` knows and
+# both endpoints implement; a test case one of them does not implement must be
+# reported as unsupported. Also: every built-in endpoint exits 127 (and says
+# so) for an unknown TESTCASE, and no built-in stack fails qir's compliance probe.
+# Usage: stacks_cross.sh <qir binary> <repo root>
+set -uo pipefail
+qir="$1"; root="${2:-$(cd "$(dirname "$0")/../.." && pwd)}"
+source "$(dirname "$0")/lib.sh"
+work="$(mktemp -d /tmp/qir-it-XXXXXX)"; trap 'rm -rf "$work"' EXIT
+
+# server client pairs (server first, as in qir's matrix "server × client").
+pairs=("ngtcp2 quinn" "quinn ngtcp2" "quic-go ngtcp2" "quinn quic-go" "ngtcp2 quic-go" "quiche quinn" "ngtcp2 quiche")
+# Test cases each endpoint cannot do, by role (exit 127 → "unsupported").
+declare -A no_server=([quinn]="http3 v2 connectionmigration versionnegotiation"
+  [quiche]="http3 v2 chacha20 ecn connectionmigration versionnegotiation"
+  [ngtcp2]="v2 connectionmigration" [quic-go]="v2 ecn connectionmigration")
+declare -A no_client=([quinn]="http3 v2 versionnegotiation"
+  [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation" [ngtcp2]="v2" [quic-go]="v2 ecn")
+interesting="handshake transfer retry resumption zerortt chacha20 keyupdate multiconnect http3"
+
+# 1. 127 for an unknown test case, run straight from the implementation folder.
+for impl in ngtcp2 quinn quiche; do
+  for role in server client; do
+    out="$(ROLE=$role TESTCASE=nosuchtest "$root/implementations/$impl/run_endpoint.sh" 2>&1)"
+    rc=$?
+    [[ $rc -eq 127 ]] || fail "$impl $role: exit $rc for TESTCASE=nosuchtest, expected 127 ($out)"
+    grep -qi unsupported <<< "$out" || fail "$impl $role: exit 127 without saying why: $out"
+  done
+done
+echo "ok: ngtcp2, quinn and quiche exit 127 for an unknown TESTCASE"
+
+# 2. The cross-stack cells.
+available="$("$qir" list | awk '/^Test cases:/{t=1; next} /^[A-Z]/{t=0} t && /^  [a-z0-9-]+ /{print $1}')"
+tests=()
+for t in $interesting; do grep -qx "$t" <<< "$available" && tests+=("$t"); done
+[[ " ${tests[*]} " == *" handshake "* && " ${tests[*]} " == *" transfer "* ]] || fail "qir list lacks handshake/transfer"
+test_list="$(IFS=,; echo "${tests[*]}")"
+echo "test cases: $test_list"
+
+failures=0
+for pair in "${pairs[@]}"; do
+  read -r server client <<< "$pair"
+  logs="$work/$server-$client"
+  "$qir" run -s "$server" -c "$client" -t "$test_list" -P 2 -l "$logs" -j "$logs.json" > "$logs.out" 2>&1
+  if grep -q "not compliant" "$logs.out"; then
+    echo "FAIL: $server × $client: $(grep 'not compliant' "$logs.out")"; failures=$((failures + 1)); continue
+  fi
+  for t in "${tests[@]}"; do
+    want=succeeded
+    [[ " ${no_server[$server]:-} " == *" $t "* && $t != keyupdate ]] && want=unsupported
+    [[ " ${no_client[$client]:-} " == *" $t "* ]] && want=unsupported
+    got="$(json_result "$logs.json" "$t")"
+    if [[ "$got" == "$want" ]]; then
+      echo "ok: $server × $client $t: $got"
+    else
+      echo "FAIL: $server × $client $t: $got, expected $want"
+      grep -E "^\S* .*$server × $client +$t" "$logs.out" | head -3
+      failures=$((failures + 1))
+    fi
+  done
+done
+((failures == 0)) || fail "$failures cross-stack cell(s) not as expected"
+pass "cross-stack cells of ${#pairs[@]} pairs as expected"
