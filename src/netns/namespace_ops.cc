@@ -13,7 +13,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include <fstream>
+
 #include "util/subprocess.h"
+#include "util/temp_file.h"
 
 namespace qir::netns {
 namespace {
@@ -80,6 +83,23 @@ Status Ip(const std::string& name, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"ip", "-n", name};
   argv.insert(argv.end(), args.begin(), args.end());
   return util::RunChecked(argv);
+}
+
+Status IpBatch(const std::string& name, const std::vector<std::vector<std::string>>& commands) {
+  Result<util::TempFile> file = util::TempFile::Create("qir-ip-batch");
+  if (!file.ok()) return file.error();
+  {
+    std::ofstream out(file->path());
+    for (const auto& command : commands) out << util::JoinArgv(command) << "\n";
+    if (!out) return Fail(Error::kIo, "cannot write ip batch file", file->path());
+  }
+  return util::RunChecked({"ip", "-n", name, "-batch", file->path()});
+}
+
+Status RunIn(const std::string& name, const std::vector<std::string>& argv) {
+  std::vector<std::string> full = {"nsenter", "--net=" + std::string(kNetnsDir) + "/" + name, "--"};
+  full.insert(full.end(), argv.begin(), argv.end());
+  return util::RunChecked(full);
 }
 
 ScopedNetns::~ScopedNetns() {

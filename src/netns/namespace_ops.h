@@ -24,6 +24,12 @@ std::vector<pid_t> ProcessesIn(const std::string& name);
 int KillProcessesIn(const std::string& name);
 /// Runs `args` through `ip -n name ...`.
 Status Ip(const std::string& name, const std::vector<std::string>& args);
+/// Runs several `ip` commands in one process (`ip -n name -batch FILE`); one
+/// process instead of many keeps cell set-up fast. Commands take no options:
+/// the address family follows from the addresses.
+Status IpBatch(const std::string& name, const std::vector<std::vector<std::string>>& commands);
+/// Runs `argv` inside the named namespace (nsenter --net), e.g. ethtool.
+Status RunIn(const std::string& name, const std::vector<std::string>& argv);
 
 /// Moves the calling thread into a namespace and back on destruction (setns is
 /// per thread for CLONE_NEWNET). Sockets opened meanwhile stay in that namespace.

@@ -21,8 +21,8 @@ std::string V6(const char* addr) { return std::string(addr) + "/" + std::to_stri
 /// Offloads that would merge or split UDP datagrams, plus checksum offload so
 /// that packets crossing the simulator carry valid checksums.
 Status DisableOffloads(const std::string& ns, const std::string& ifname) {
-  return util::RunChecked({"ip", "netns", "exec", ns, "ethtool", "-K", ifname, "gso", "off", "tso",
-                           "off", "gro", "off", "tx-udp-segmentation", "off", "tx", "off"});
+  return RunIn(ns, {"ethtool", "-K", ifname, "gso", "off", "tso", "off", "gro", "off",
+                    "tx-udp-segmentation", "off", "tx", "off"});
 }
 
 /// One endpoint side: address, routes through the simulator, offloads off.
@@ -37,12 +37,10 @@ Status WireEndpoint(const std::string& ns, const char* v4, const char* v6, const
       // reference's endpoint setup does), so NAT-rebound peers stay reachable.
       {"route", "add", kAllV4, "via", gw4},
       {"route", "del", subnet4},
-      {"-6", "route", "add", kAllV6, "via", gw6},
-      {"-6", "route", "del", subnet6},
+      {"route", "add", kAllV6, "via", gw6},
+      {"route", "del", subnet6},
   };
-  for (const auto& step : steps) {
-    if (Status s = Ip(ns, step); !s.ok()) return s;
-  }
+  if (Status s = IpBatch(ns, steps); !s.ok()) return s;
   return DisableOffloads(ns, kEndpointIf);
 }
 
@@ -56,9 +54,7 @@ Status WireSim(const std::string& ns) {
       {"link", "set", kSimLeftIf, "up"},
       {"link", "set", kSimRightIf, "up"},
   };
-  for (const auto& step : steps) {
-    if (Status s = Ip(ns, step); !s.ok()) return s;
-  }
+  if (Status s = IpBatch(ns, steps); !s.ok()) return s;
   if (Status s = DisableOffloads(ns, kSimLeftIf); !s.ok()) return s;
   return DisableOffloads(ns, kSimRightIf);
 }
