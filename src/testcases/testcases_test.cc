@@ -121,6 +121,10 @@ TEST(RealCells, LongRttFailsWithoutAnInitialRetransmission) {
 TEST(RealCells, ChaCha20FailsWhenAnotherSuiteIsOffered) {
   Cell c = Fixture("chacha20");
   ASSERT_FALSE(c.client.connections.empty());
+  Cell signaling = c;  // SCSVs and GREASE are not cipher suites: still passes
+  signaling.client.connections[0].client_hello->cipher_suites.insert(
+      signaling.client.connections[0].client_hello->cipher_suites.end(), {0x00ff, 0x5600, 0x1a1a, 0xfafa});
+  ExpectPass("chacha20", signaling);
   c.client.connections[0].client_hello->cipher_suites.push_back(0x1301);
   ExpectFail("chacha20", c, "0x1301");
 }

@@ -139,11 +139,22 @@ Result<QuicPacketHeader> ParseLongHeaderPacket(std::span<const uint8_t> packet, 
   return h;
 }
 
-/// One short-header (1-RTT) packet: it always extends to the end of the datagram.
+/// True when every byte is zero: padding, not a packet.
+bool AllZero(std::span<const uint8_t> bytes) {
+  for (uint8_t b : bytes) {
+    if (b != 0) return false;
+  }
+  return true;
+}
+
+/// One short-header (1-RTT) packet: it always extends to the end of the datagram. The fixed
+/// bit may be 0: RFC 9287 lets an endpoint grease it once its peer sent grease_quic_bit
+/// (ngtcp2 does), so only all-zero bytes are refused.
 Result<QuicPacketHeader> ParseShortHeaderPacket(std::span<const uint8_t> packet, size_t base,
                                                 size_t dcid_len) {
-  if ((packet[0] & kFixedBit) == 0) {
-    return Fail(Error::kParse, "not a QUIC packet: short header with fixed bit 0", At(base));
+  if ((packet[0] & kFixedBit) == 0 && AllZero(packet)) {
+    return Fail(Error::kParse, "not a QUIC packet: short header with fixed bit 0 and only zero bytes",
+                At(base));
   }
   const size_t min_size = 1 + dcid_len + kMinProtectedBytesFromPn;
   if (packet.size() < min_size) {
@@ -218,8 +229,9 @@ Result<std::vector<QuicPacketHeader>> ParseQuicDatagram(std::span<const uint8_t>
   size_t offset = 0;
   while (offset < udp_payload.size()) {
     const uint8_t first = udp_payload[offset];
-    // §12.2: padding or junk after a packet is not the start of another one.
-    if (offset > 0 && (first & (kHeaderFormBit | kFixedBit)) == 0) break;
+    // §12.2: zero padding after a packet is not the start of another one (a
+    // greased short header, fixed bit 0 per RFC 9287, is: its bytes are not all zero).
+    if (offset > 0 && (first & (kHeaderFormBit | kFixedBit)) == 0 && AllZero(udp_payload.subspan(offset))) break;
     std::span<const uint8_t> rest = udp_payload.subspan(offset);
     Result<QuicPacketHeader> packet = (first & kHeaderFormBit)
                                           ? ParseLongHeaderPacket(rest, offset)

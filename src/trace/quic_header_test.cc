@@ -282,6 +282,18 @@ TEST(QuicHeader, ZeroPaddingAfterLongPacketEndsTheWalk) {
   EXPECT_EQ(got->size(), 1u);
 }
 
+TEST(QuicHeader, GreasedFixedBitShortHeaderIsAPacket) {
+  // RFC 9287: after grease_quic_bit the fixed bit may be 0 (ngtcp2 does this).
+  Bytes greased = Concat({Hex("01"), Bytes(30, 0x5a)});
+  Result<std::vector<QuicPacketHeader>> got = ParseQuicDatagram(greased);
+  ASSERT_TRUE(got.ok()) << got.error().Text();
+  EXPECT_EQ(got->front().type, PacketType::kOneRtt);
+  const Bytes coalesced = Concat({Hex(kV1ServerInitial), greased});
+  got = ParseQuicDatagram(coalesced);
+  ASSERT_TRUE(got.ok()) << got.error().Text();
+  EXPECT_EQ(got->size(), 2u);
+}
+
 TEST(QuicHeader, UnknownVersionReadsOnlyInvariantFields) {
   const Bytes long_cid(40, 0x11);
   testing::Writer w;
@@ -316,8 +328,8 @@ TEST(QuicHeader, RejectsMalformedPackets) {
       {.name = "length_below_sample",
        .datagram = LongPacket(0xe0, kVersion1, {}, {}, {}, 19),
        .message_part = "sample"},
-      {.name = "short_header_fixed_bit_0",
-       .datagram = Concat({Hex("01"), Bytes(30, 0)}),
+      {.name = "short_header_fixed_bit_0_all_zero",
+       .datagram = Bytes(31, 0),
        .message_part = "fixed bit"},
       {.name = "short_header_too_short", .datagram = Bytes(20, 0x40), .message_part = "sample"},
       {.name = "vn_without_versions",
