@@ -96,7 +96,8 @@ pyf() { python3 -c "print($1)"; }
 
 setup_namespaces
 start_iperf_servers
-echo "bench/sim.sh: $(nproc) CPU(s), ${SECS} s per measurement, iperf3 UDP 1200-byte datagrams"
+echo "bench/sim.sh: $(nproc) CPU(s), ${SECS} s per measurement, iperf3 UDP 1200-byte datagrams," \
+  "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 echo
 printf '%-44s %12s %10s %9s %8s\n' "forwarding (no delay, no rate limit)" "pps" "Gbit/s" "vs kernel" "sim CPU"
 read -r kpps kbps < <(iperf_udp 0)

@@ -3,8 +3,8 @@
 // string (interop-runner-facts.md §4), prints the seed, runs the simulator until
 // SIGTERM/SIGINT and prints per-direction counters. Every impairment decision is one
 // line of stderr ("drop to_server #12 drop-rate udp=10 size=1252", "corrupt ...",
-// "rebind ...", "blackhole window=..."), so a failing test is explained by the log. Exit: 0 ok, 1 runtime failure,
-// 2 bad flags or scenario (checked before anything needs root).
+// "rebind ...", "blackhole window=..."), so a failing test is explained by the log. Exit: 0 ok, 1
+// runtime failure, 2 bad flags or scenario (checked before anything needs root).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -90,8 +90,8 @@ std::string IndexList(const std::vector<uint64_t>& indices) {
 
 /// One line per configured impairment, so the log states what the decisions follow.
 void PrintImpairments(const sim::Scenario& s) {
-  for (auto [name, impair] : {std::pair{"to_server", &s.impair_to_server},
-                              std::pair{"to_client", &s.impair_to_client}}) {
+  for (auto [name, impair] :
+       {std::pair{"to_server", &s.impair_to_server}, std::pair{"to_client", &s.impair_to_client}}) {
     if (impair->drop.rate_percent > 0)
       fmt::print(stderr, "qir sim: {} drop-rate {}\n", name, RateText(impair->drop));
     if (impair->corrupt.rate_percent > 0)
@@ -102,8 +102,8 @@ void PrintImpairments(const sim::Scenario& s) {
   if (s.blackhole) {
     static constexpr const char* kDirections[] = {"both", "toclient", "toserver"};
     fmt::print(stderr, "qir sim: blackhole on={}us off={}us repeat={} direction={}\n",
-               s.blackhole->on.count() / 1000, s.blackhole->off.count() / 1000,
-               s.blackhole->repeat, kDirections[static_cast<int>(s.blackhole->direction)]);
+               s.blackhole->on.count() / 1000, s.blackhole->off.count() / 1000, s.blackhole->repeat,
+               kDirections[static_cast<int>(s.blackhole->direction)]);
   }
   if (s.rebind) {
     fmt::print(stderr, "qir sim: rebind first={}us freq={}us addr={}\n",

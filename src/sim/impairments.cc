@@ -131,8 +131,8 @@ Status RewriteEndpoint(std::span<uint8_t> ip_packet, EndpointField which, const 
   }
   const bool v4 = to.addr.family == 4;
   const bool source = which == EndpointField::kSource;
-  const size_t addr_offset = v4 ? (source ? kV4SrcOffset : kV4DstOffset)
-                                : (source ? kV6SrcOffset : kV6DstOffset);
+  const size_t addr_offset =
+      v4 ? (source ? kV4SrcOffset : kV4DstOffset) : (source ? kV6SrcOffset : kV6DstOffset);
   std::memcpy(ip_packet.data() + addr_offset, to.addr.bytes.data(), v4 ? 4 : 16);
   WriteU16(ip_packet, udp->payload_offset - 8 + (source ? 0 : 2), to.port);
   if (v4) {
@@ -192,7 +192,8 @@ trace::IpAddress RebindNat::FreshAddress(const trace::IpAddress& client,
   trace::IpAddress fresh = client;
   do {
     if (client.family == 4) {
-      fresh.bytes[3] = static_cast<uint8_t>(kV4HostMin + rng_.UniformBelow(kV4HostMax - kV4HostMin + 1));
+      fresh.bytes[3] =
+          static_cast<uint8_t>(kV4HostMin + rng_.UniformBelow(kV4HostMax - kV4HostMin + 1));
     } else {
       uint64_t iid = kV6InterfaceIdMin + rng_.UniformBelow(UINT64_MAX - kV6InterfaceIdMin);
       for (int i = 0; i < 8; ++i) fresh.bytes[15 - i] = static_cast<uint8_t>(iid >> (8 * i));
@@ -252,13 +253,13 @@ bool Impairments::Process(Direction direction, Packet& packet, std::vector<std::
   const char* name = DirectionName(direction);
   if (nat_ && !Nat(direction, packet, *udp, log)) return false;
   if (InDroplist(side)) {
-    log.push_back(fmt::format("drop {} #{} droplist udp={} size={}", name, packet.index,
-                              udp_index, packet.bytes.size()));
+    log.push_back(fmt::format("drop {} #{} droplist udp={} size={}", name, packet.index, udp_index,
+                              packet.bytes.size()));
     return false;
   }
   if (DecideRate(side.config.drop, side.drop_state, side.drop_rng)) {
-    log.push_back(fmt::format("drop {} #{} drop-rate udp={} size={}", name, packet.index,
-                              udp_index, packet.bytes.size()));
+    log.push_back(fmt::format("drop {} #{} drop-rate udp={} size={}", name, packet.index, udp_index,
+                              packet.bytes.size()));
     return false;
   }
   Corrupt(side, direction, packet, *udp, log);
@@ -273,8 +274,8 @@ bool Impairments::Blackholed(Side& side, Direction direction, const Packet& pack
     return false;
   }
   log.push_back(fmt::format("drop {} #{} blackhole window={} at=+{} size={}",
-                            DirectionName(direction), packet.index, cycle,
-                            Ms(packet.due - start_), packet.bytes.size()));
+                            DirectionName(direction), packet.index, cycle, Ms(packet.due - start_),
+                            packet.bytes.size()));
   return true;
 }
 
@@ -315,7 +316,8 @@ void Impairments::Corrupt(Side& side, Direction direction, Packet& packet,
   std::span<uint8_t> payload(packet.bytes.data() + udp.payload_offset, udp.payload_size);
   if (IsVersionNegotiation(payload)) return;  // never corrupted (reference and issue #3)
   if (!DecideRate(side.config.corrupt, side.corrupt_state, side.corrupt_rng)) return;
-  const size_t offset = side.corrupt_rng.UniformBelow(std::min(kCorruptWindowBytes, payload.size()));
+  const size_t offset =
+      side.corrupt_rng.UniformBelow(std::min(kCorruptWindowBytes, payload.size()));
   const uint8_t before = payload[offset];
   payload[offset] = static_cast<uint8_t>(before + 1 + side.corrupt_rng.UniformBelow(255));
   (void)trace::FixUdpChecksum(packet.bytes);  // parsed as UDP above, so it cannot fail

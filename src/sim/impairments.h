@@ -154,7 +154,7 @@ class Impairments {
     DirectionImpairments config;
     RateState drop_state, corrupt_state;
     DecisionRng drop_rng, corrupt_rng;
-    uint64_t udp_index = 0;  ///< 1-based index of the last UDP packet seen here
+    uint64_t udp_index = 0;    ///< 1-based index of the last UDP packet seen here
     size_t next_droplist = 0;  ///< position in config.droplist of the next index to drop
     bool blackholed = false;   ///< the scenario's blackhole affects this direction
   };
@@ -181,8 +181,8 @@ enum class EndpointField {
 };
 
 /// Rewrites a UDP packet's source or destination endpoint in place and recomputes the IPv4
-/// header checksum and the UDP checksum. Errors: kParse when the packet is not UDP, kInvalidArgument
-/// when `to` is of the other IP family.
+/// header checksum and the UDP checksum. Errors: kParse when the packet is not UDP,
+/// kInvalidArgument when `to` is of the other IP family.
 Status RewriteEndpoint(std::span<uint8_t> ip_packet, EndpointField which, const Endpoint& to);
 
 /// The RFC 791 header checksum of an IPv4 header (checksum field taken as zero).

@@ -24,8 +24,8 @@ constexpr uint16_t kClientPort = 50000, kServerPort = 443;
 const TimePoint kStart = TimePoint{} + std::chrono::seconds(100);
 
 /// A UDP packet with valid IPv4 header and UDP checksums.
-std::vector<uint8_t> Udp(const IpAddress& src, uint16_t sport, const IpAddress& dst,
-                         uint16_t dport, std::vector<uint8_t> payload) {
+std::vector<uint8_t> Udp(const IpAddress& src, uint16_t sport, const IpAddress& dst, uint16_t dport,
+                         std::vector<uint8_t> payload) {
   const bool v4 = src.family == 4;
   const size_t ip_len = v4 ? 20 : 40, udp_len = 8 + payload.size();
   std::vector<uint8_t> p(ip_len + udp_len, 0);
@@ -118,9 +118,21 @@ TEST(DropRateTest, ExactPatterns) {
   const RateRow rows[] = {
       {.name = "0% never drops", .rate = 0, .burst = UINT32_MAX, .seed = 1, .want = "PPPPPPPPPPPP"},
       {.name = "100% burst 3", .rate = 100, .burst = 3, .seed = 1, .want = "DDDPDDDPDDDP"},
-      {.name = "100% burst 1 alternates", .rate = 100, .burst = 1, .seed = 9, .want = "DPDPDPDPDPDP"},
-      {.name = "100% no burst limit", .rate = 100, .burst = UINT32_MAX, .seed = 1, .want = "DDDDDDDDDDDD"},
-      {.name = "100% burst 0 never drops", .rate = 100, .burst = 0, .seed = 1, .want = "PPPPPPPPPPPP"},
+      {.name = "100% burst 1 alternates",
+       .rate = 100,
+       .burst = 1,
+       .seed = 9,
+       .want = "DPDPDPDPDPDP"},
+      {.name = "100% no burst limit",
+       .rate = 100,
+       .burst = UINT32_MAX,
+       .seed = 1,
+       .want = "DDDDDDDDDDDD"},
+      {.name = "100% burst 0 never drops",
+       .rate = 100,
+       .burst = 0,
+       .seed = 1,
+       .want = "PPPPPPPPPPPP"},
   };
   for (const RateRow& row : rows) {
     SCOPED_TRACE(row.name);
@@ -139,7 +151,8 @@ TEST(DropRateTest, FixedSeedGivesPinnedPatternAndBurstBound) {
       EXPECT_EQ(got[i + 2], 'P') << "after a full burst: " << got;
     }
   }
-  EXPECT_EQ(got, "DDPPDDPDPDDPPPDDPPDPDDPPPPPDDPPPDDPDPPDP") << "decision stream changed: old logs no longer replay";
+  EXPECT_EQ(got, "DDPPDDPDPDDPPPDDPPDPDDPPPPPDDPPPDDPDPPDP")
+      << "decision stream changed: old logs no longer replay";
 }
 
 TEST(DropRateTest, RateIsRoughlyHonoured) {
@@ -218,8 +231,11 @@ TEST(CorruptRateTest, ChangesExactlyOneEarlyByteAndKeepsChecksumsValid) {
       EXPECT_GE(diff[0], payload_at);
       EXPECT_LT(diff[0], payload_at + std::min<size_t>(size, 50));
       EXPECT_TRUE(trace::UdpChecksumValid(p));
-      EXPECT_FALSE(trace::UdpChecksumValid(
-          [&] { auto q = p; q[diff[0]] = original[diff[0]]; return q; }()));  // must-fail check
+      EXPECT_FALSE(trace::UdpChecksumValid([&] {
+        auto q = p;
+        q[diff[0]] = original[diff[0]];
+        return q;
+      }()));  // must-fail check
     }
     EXPECT_EQ(h.log.size(), 5u);
     EXPECT_EQ(h.log[0].rfind("corrupt to_server #1 udp=1 offset=0 ", 0), 0u) << h.log[0];
@@ -248,10 +264,10 @@ TEST(BlackholeTest, PhaseTable) {
     BlackholePhase want;
     uint32_t cycle;
   };
-  const Row rows[] = {{0, BlackholePhase::kOn, 1},     {999, BlackholePhase::kOn, 1},
-                      {1000, BlackholePhase::kOff, 1}, {1499, BlackholePhase::kOff, 1},
-                      {1500, BlackholePhase::kOn, 2},  {2500, BlackholePhase::kOff, 2},
-                      {2999, BlackholePhase::kOff, 2}, {3000, BlackholePhase::kDone, 0},
+  const Row rows[] = {{0, BlackholePhase::kOn, 1},      {999, BlackholePhase::kOn, 1},
+                      {1000, BlackholePhase::kOff, 1},  {1499, BlackholePhase::kOff, 1},
+                      {1500, BlackholePhase::kOn, 2},   {2500, BlackholePhase::kOff, 2},
+                      {2999, BlackholePhase::kOff, 2},  {3000, BlackholePhase::kDone, 0},
                       {99999, BlackholePhase::kDone, 0}};
   for (const Row& row : rows) {
     SCOPED_TRACE(row.at_ms);
@@ -348,8 +364,7 @@ TEST(RebindTest, RewritesBothDirectionsAndDropsStaleBindings) {
 }
 
 TEST(RebindTest, LogsEveryRebindAndUnknownDrop) {
-  Scenario s = *ParseScenario(
-      "rebind --delay=1ms --bandwidth=10Mbps --queue=25 --first-rebind=1s");
+  Scenario s = *ParseScenario("rebind --delay=1ms --bandwidth=10Mbps --queue=25 --first-rebind=1s");
   Harness h(s, 5);
   std::vector<uint8_t> p = Udp(kClient4, kClientPort, kServer4, kServerPort, Payload());
   h.Send(Direction::kToServer, p);
@@ -358,8 +373,9 @@ TEST(RebindTest, LogsEveryRebindAndUnknownDrop) {
   ASSERT_EQ(h.log.size(), 4u);
   EXPECT_EQ(h.log[0], "bind flow 198.18.0.100:50000 -> 198.18.0.100:50000");
   EXPECT_EQ(h.log[1], "rebind 1 at +1000.000ms: 1 flow(s)");
-  EXPECT_EQ(h.log[2].rfind("rebind 1 flow 198.18.0.100:50000: 198.18.0.100:50000 -> 198.18.0.100:", 0),
-            0u);
+  EXPECT_EQ(
+      h.log[2].rfind("rebind 1 flow 198.18.0.100:50000: 198.18.0.100:50000 -> 198.18.0.100:", 0),
+      0u);
   EXPECT_EQ(h.log[3], "drop to_client #1 rebind-unknown dst=198.18.0.100:50000 size=128");
 }
 

@@ -325,7 +325,8 @@ Result<BlackholeDirection> ParseBlackholeDirection(std::string_view text) {
 /// A duration that must be > 0 (blackhole periods).
 Result<std::chrono::nanoseconds> ParsePositiveDuration(std::string_view text) {
   Result<std::chrono::nanoseconds> d = ParseDuration(text);
-  if (d && d->count() == 0) return Fail(Error::kInvalidArgument, "duration must be > 0", std::string(text));
+  if (d && d->count() == 0)
+    return Fail(Error::kInvalidArgument, "duration must be > 0", std::string(text));
   return d;
 }
 
@@ -333,9 +334,11 @@ Result<std::chrono::nanoseconds> ParsePositiveDuration(std::string_view text) {
 Status ParseBlackhole(FlagSet& flags, Scenario& scenario) {
   if (Status s = ParseBottleneck(flags, scenario); !s) return s;
   BlackholeConfig config;
-  auto on = RequiredValue<std::chrono::nanoseconds>(flags, "on", scenario.name, ParsePositiveDuration);
+  auto on =
+      RequiredValue<std::chrono::nanoseconds>(flags, "on", scenario.name, ParsePositiveDuration);
   if (!on) return on.error();
-  auto off = RequiredValue<std::chrono::nanoseconds>(flags, "off", scenario.name, ParsePositiveDuration);
+  auto off =
+      RequiredValue<std::chrono::nanoseconds>(flags, "off", scenario.name, ParsePositiveDuration);
   if (!off) return off.error();
   auto repeat = OptionalValue<uint32_t>(flags, "repeat", ParseCount);
   if (!repeat) return repeat.error();
@@ -352,7 +355,8 @@ Status ParseBlackhole(FlagSet& flags, Scenario& scenario) {
 /// rebind: --first-rebind (required), --rebind-freq (optional), --rebind-addr (bare flag).
 Status ParseRebind(FlagSet& flags, Scenario& scenario) {
   if (Status s = ParseBottleneck(flags, scenario); !s) return s;
-  auto first = RequiredValue<std::chrono::nanoseconds>(flags, "first-rebind", scenario.name, ParseDuration);
+  auto first =
+      RequiredValue<std::chrono::nanoseconds>(flags, "first-rebind", scenario.name, ParseDuration);
   if (!first) return first.error();
   auto freq = OptionalValue<std::chrono::nanoseconds>(flags, "rebind-freq", ParseDuration);
   if (!freq) return freq.error();

@@ -27,7 +27,7 @@ struct LinkConfig {
 /// rate_percent/100, but never more than max_burst in a row (after a full burst the next
 /// packet passes, as the reference's error models do).
 struct RateImpairment {
-  uint32_t rate_percent = 0;       ///< 0..100; 0 = never chosen
+  uint32_t rate_percent = 0;        ///< 0..100; 0 = never chosen
   uint32_t max_burst = UINT32_MAX;  ///< most consecutive chosen packets; UINT32_MAX = no limit
 };
 
@@ -58,18 +58,18 @@ struct RebindConfig {
 /// The impairments applied to one direction as packets leave the link (the reference
 /// attaches its error models to the receiving device). Empty = none.
 struct DirectionImpairments {
-  RateImpairment drop;                  ///< drop-rate; rate_percent 0 = off
-  RateImpairment corrupt;               ///< corrupt-rate; rate_percent 0 = off
-  std::vector<uint64_t> droplist;       ///< sorted 1-based indices of UDP packets to drop
+  RateImpairment drop;             ///< drop-rate; rate_percent 0 = off
+  RateImpairment corrupt;          ///< corrupt-rate; rate_percent 0 = off
+  std::vector<uint64_t> droplist;  ///< sorted 1-based indices of UDP packets to drop
 };
 
 /// A parsed scenario: what the simulator does to each direction.
 struct Scenario {
-  std::string name;      ///< scenario name as given, e.g. "simple-p2p"
-  LinkConfig to_client;  ///< server → client direction
-  LinkConfig to_server;  ///< client → server direction
-  DirectionImpairments impair_to_client;  ///< drop/corrupt/droplist towards the client
-  DirectionImpairments impair_to_server;  ///< drop/corrupt/droplist towards the server
+  std::string name;                          ///< scenario name as given, e.g. "simple-p2p"
+  LinkConfig to_client;                      ///< server → client direction
+  LinkConfig to_server;                      ///< client → server direction
+  DirectionImpairments impair_to_client;     ///< drop/corrupt/droplist towards the client
+  DirectionImpairments impair_to_server;     ///< drop/corrupt/droplist towards the server
   std::optional<BlackholeConfig> blackhole;  ///< set by the blackhole scenario only
   std::optional<RebindConfig> rebind;        ///< set by the rebind scenario only
 };

@@ -273,8 +273,8 @@ TEST(ParseScenarioTest, RebindBothSpellings) {
   EXPECT_EQ(got->rebind->first_rebind, seconds(1));
   EXPECT_EQ(got->rebind->rebind_freq, seconds(5));
   EXPECT_TRUE(got->rebind->rebind_addr);
-  Result<Scenario> underscores = ParseScenario(
-      "rebind --delay=15ms --bandwidth=10Mbps --queue=25 --first_rebind=2s");
+  Result<Scenario> underscores =
+      ParseScenario("rebind --delay=15ms --bandwidth=10Mbps --queue=25 --first_rebind=2s");
   ASSERT_TRUE(underscores.ok()) << underscores.error().Text();
   EXPECT_EQ(underscores->rebind->first_rebind, seconds(2));
   EXPECT_EQ(underscores->rebind->rebind_freq, nanoseconds(0));
@@ -283,8 +283,7 @@ TEST(ParseScenarioTest, RebindBothSpellings) {
 }
 
 TEST(ParseScenarioTest, UnlimitedBandwidthIsZero) {
-  Result<Scenario> got =
-      ParseScenario("simple-p2p --delay=0ms --bandwidth=unlimited --queue=25");
+  Result<Scenario> got = ParseScenario("simple-p2p --delay=0ms --bandwidth=unlimited --queue=25");
   ASSERT_TRUE(got.ok()) << got.error().Text();
   EXPECT_EQ(got->to_server.rate_bps, 0u);
   EXPECT_FALSE(ParseScenario("simple-p2p --delay=0ms --bandwidth=0bps --queue=25").ok());

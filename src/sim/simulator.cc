@@ -88,10 +88,10 @@ Result<trace::PcapWriter> OpenPcap(const std::string& path) {
   return pcap;
 }
 
-/// False for packets a router never forwards, which policy routing still hands to the TUN:
-/// IPv4 multicast/broadcast destinations, IPv6 multicast destinations (ff00::/8, e.g. MLD
-/// reports) and IPv6 link-local sources (fe80::/10, RFC 4291 §2.5.6). The simulator ignores
-/// them: no index, no capture, no write-back (the kernel would drop them anyway).
+double CpuSeconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
+
+}  // namespace
+
 bool Forwardable(std::span<const uint8_t> p) {
   if (p.size() >= 20 && p[0] >> 4 == 4) return p[16] < 224;  // 224.0.0.0/4 and above
   if (p.size() >= 40 && p[0] >> 4 == 6) {
@@ -100,10 +100,6 @@ bool Forwardable(std::span<const uint8_t> p) {
   }
   return false;  // not IP: nothing to route
 }
-
-double CpuSeconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
-
-}  // namespace
 
 void LatenessHistogram::Add(std::chrono::nanoseconds late) {
   if (late.count() < 0) late = std::chrono::nanoseconds(0);

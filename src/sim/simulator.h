@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,13 @@ class LatenessHistogram {
   uint64_t count_ = 0;
   std::chrono::nanoseconds max_{0};
 };
+
+/// False for packets a router never forwards, which policy routing still hands to the TUN:
+/// IPv4 multicast/broadcast destinations (224.0.0.0 and up), IPv6 multicast destinations
+/// (ff00::/8, e.g. MLD reports), IPv6 link-local sources (fe80::/10, RFC 4291 §2.5.6) and
+/// anything too short to be an IP header. The simulator ignores them: no index, no capture,
+/// no write-back (the kernel would drop them anyway).
+bool Forwardable(std::span<const uint8_t> ip_packet);
 
 /// An owned file descriptor. Move-only so exactly one owner closes it.
 class ScopedFd {

@@ -5,7 +5,9 @@
 # and checks: ICMP RTT over IPv4 and IPv6 with --delay=15ms is 30–33 ms; a UDP flow
 # sent faster than --bandwidth=10Mbps arrives at ≈10 Mbit/s with drop-tail drops
 # logged; both pcaps hold the expected packets; SIGTERM exits 0 and removes the
-# rules and TUNs. Needs root. QIRT_KEEP=1 keeps the temp dir (pcaps, sim log). Usage: bash sim_forwarding.sh <qir binary> <repo root>
+# rules and TUNs; then, under "rebind --rebind-addr" (1 s rebinds), a UDP echo over IPv4 and
+# IPv6 keeps working: the server sees several fake client endpoints in the client's /24 and
+# /64, and every echo reaches the real client (replies rewritten back). Needs root. QIRT_KEEP=1 keeps the temp dir (pcaps, sim log). Usage: bash sim_forwarding.sh <qir binary> <repo root>
 set -euo pipefail
 
 QIR=${1:?usage: sim_forwarding.sh <qir binary> <repo root>}
@@ -238,6 +240,70 @@ stop_sim_and_check_cleanup() {
   sed -n '/^to_server:/,$p' "$TMP/sim.log" | sed 's/^/  sim: /'
 }
 
+# UDP echo across NAT rebinding: the server echoes the source endpoint it saw; the client
+# counts replies and distinct endpoints. One file, subcommand in argv[1].
+write_echo_helper() {
+  cat > "$TMP/echo.py" <<'PYEOF'
+import json, socket, sys, time
+if sys.argv[1] == "server":
+    socks = []
+    for fam, addr in ((socket.AF_INET, "198.18.100.100"), (socket.AF_INET6, "fd00:cafe:cafe:100::100")):
+        s = socket.socket(fam, socket.SOCK_DGRAM); s.bind((addr, 6000)); socks.append(s)
+    open(sys.argv[2], "w").close()
+    import select
+    while True:
+        for s in select.select(socks, [], [], 10)[0]:
+            data, peer = s.recvfrom(2048)
+            s.sendto(json.dumps([peer[0], peer[1]]).encode(), peer)
+else:
+    addr, fam = sys.argv[2], socket.AF_INET6 if ":" in sys.argv[2] else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM); s.settimeout(0.2)
+    sent = got = 0; seen = set()
+    end = time.monotonic() + float(sys.argv[3])
+    while time.monotonic() < end:
+        s.sendto(b"ping", (addr, 6000)); sent += 1
+        try:
+            data, peer = s.recvfrom(2048); got += 1; seen.add(tuple(json.loads(data)))
+        except socket.timeout:
+            pass
+        time.sleep(0.05)
+    print(json.dumps({"sent": sent, "got": got, "seen": sorted(seen)}))
+PYEOF
+}
+
+check_rebind_echo() {
+  SCENARIO="rebind --delay=1ms --bandwidth=100Mbps --queue=25 --first-rebind=1s --rebind-freq=1s --rebind-addr"
+  rm -f "$TMP/ready" "$TMP/echo-bound"
+  start_sim
+  ip netns exec "$S" "$PY" "$TMP/echo.py" server "$TMP/echo-bound" &
+  local echo_pid=$!
+  for _ in $(seq 50); do [[ -f $TMP/echo-bound ]] && break; sleep 0.1; done
+  for target in 198.18.100.100 fd00:cafe:cafe:100::100; do
+    local out
+    out=$(ip netns exec "$C" "$PY" "$TMP/echo.py" client "$target" 3.5)
+    if "$PY" - "$out" "$target" <<'PYEOF'
+import ipaddress, json, sys
+r = json.loads(sys.argv[1]); v6 = ":" in sys.argv[2]
+client = ipaddress.ip_address("fd00:cafe:cafe::100" if v6 else "198.18.0.100")
+net = ipaddress.ip_network("fd00:cafe:cafe::/64" if v6 else "198.18.0.0/24")
+addrs = {ipaddress.ip_address(a) for a, p in r["seen"]}
+print("  rebind echo %s: %d/%d replies, server saw %d endpoints, %d addresses" %
+      (sys.argv[2], r["got"], r["sent"], len(r["seen"]), len(addrs)))
+ok = r["got"] >= 0.8 * r["sent"] and len(r["seen"]) >= 3 and len(addrs - {client}) >= 2 \
+     and all(a in net for a in addrs)
+sys.exit(0 if ok else 1)
+PYEOF
+    then ok "rebind echo via $target: replies rewritten back, fresh endpoints in the client's subnet"
+    else fail "rebind echo via $target"; fi
+  done
+  kill "$echo_pid" 2>/dev/null || true
+  wait "$echo_pid" 2>/dev/null || true
+  kill -TERM "$SIM_PID"; wait "$SIM_PID" || true; SIM_PID=""
+  local stale
+  stale=$(grep -c ' rebind-unknown ' "$TMP/sim.log" || true)
+  echo "  rebind log: $(grep -c '^rebind [0-9]* flow' "$TMP/sim.log") flow rebinds, $stale stale-binding drops"
+}
+
 echo "sim_forwarding: namespaces $C $V $S, scenario '$SCENARIO'"
 setup_namespaces
 write_helpers
@@ -247,5 +313,7 @@ check_ping fd00:cafe:cafe:100::100
 check_udp_rate
 stop_sim_and_check_cleanup
 check_pcaps
+write_echo_helper
+check_rebind_echo
 
 if [[ $FAILED -eq 0 ]]; then echo "PASS sim_forwarding"; else echo "FAIL sim_forwarding"; cat "$TMP/sim.log" | grep -v '^drop ' | head -20; exit 1; fi

@@ -30,13 +30,34 @@ CLIENT = {b"\xc6\x12\x00\x64", bytes.fromhex("fd00cafecafe00000000000000000100")
 SERVER = {b"\xc6\x12\x64\x64", bytes.fromhex("fd00cafecafe01000000000000000100")}
 
 def records(path):
+    """(time_ns, packet) of a classic pcap (ns magic) or of a pcapng (the runner may rewrite
+    the simulator's pcaps into pcapng with a decryption-secrets block)."""
     data = open(path, "rb").read()
-    assert struct.unpack("<I", data[:4])[0] == 0xA1B23C4D, path
-    off = 24
-    while off + 16 <= len(data):
-        sec, ns, incl, _ = struct.unpack("<IIII", data[off:off + 16])
-        yield sec * 10**9 + ns, data[off + 16:off + 16 + incl]
-        off += 16 + incl
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic == 0xA1B23C4D:
+        off = 24
+        while off + 16 <= len(data):
+            sec, ns, incl, _ = struct.unpack("<IIII", data[off:off + 16])
+            yield sec * 10**9 + ns, data[off + 16:off + 16 + incl]
+            off += 16 + incl
+        return
+    assert magic == 0x0A0D0D0A, f"{path}: neither pcap nor pcapng"
+    off, tsresol = 0, []
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack("<II", data[off:off + 8])
+        body = data[off + 8:off + blen - 4]
+        if btype == 1:  # Interface Description Block: find if_tsresol (option 9)
+            res, o = 6, 8
+            while o + 4 <= len(body):
+                code, olen = struct.unpack("<HH", body[o:o + 4])
+                if code == 0: break
+                if code == 9: res = body[o + 4]
+                o += 4 + (olen + 3) // 4 * 4
+            tsresol.append(10 ** (9 - res) if res < 128 else 1)
+        elif btype == 6:  # Enhanced Packet Block
+            ifid, hi, lo, cap = struct.unpack("<IIII", body[:16])
+            yield ((hi << 32) | lo) * tsresol[ifid], body[20:20 + cap]
+        off += blen
 
 def parse(pkt):
     """(src, dst, proto, l4 offset) of an IPv4/IPv6 packet."""
