@@ -200,6 +200,7 @@ int RunCommand(int argc, char** argv) {
   fs::create_directories(f.log_dir, ec);
   if (ec) return UsageError("run", "cannot create log folder " + f.log_dir + ": " + ec.message());
 
+  if (Status s = runner::HoldRunLock(); !s.ok()) return UsageError("run", s.error().Text());
   runner::StaleCleanup stale = runner::CleanStaleState("/tmp");
   if (stale.namespaces + stale.processes + stale.folders > 0) {
     std::fprintf(stderr, "qir: cleaned up after an earlier run: %d namespace(s), %d process(es), %d folder(s)\n",

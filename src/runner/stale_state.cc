@@ -3,7 +3,12 @@
 // longer belongs to a process called "qir" marks them as left over.
 #include "runner/stale_state.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -26,9 +31,34 @@ long PidAfter(const std::string& name, const std::string& prefix) {
 
 }  // namespace
 
+constexpr const char* kLockDir = "/run/qir";
+
+std::string LockPath(long pid) { return std::string(kLockDir) + "/run-" + std::to_string(pid) + ".lock"; }
+
 std::string RunId() { return std::to_string(getpid()); }
 
+Status HoldRunLock() {
+  std::error_code ec;
+  std::filesystem::create_directories(kLockDir, ec);
+  const std::string path = LockPath(getpid());
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);  // kept open for the process's life
+  if (fd < 0) return Fail(Error::kIo, std::string("open run lock: ") + std::strerror(errno), path);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return Fail(Error::kIo, std::string("lock run lock: ") + std::strerror(errno), path);
+  }
+  return {};
+}
+
 bool IsLiveQir(long pid) {
+  const std::string path = LockPath(pid);
+  int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd >= 0) {
+    bool held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    if (!held) unlink(path.c_str());  // its owner is gone
+    close(fd);
+    if (held) return true;
+  }
   std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
   std::string name;
   return std::getline(comm, name) && name == "qir";

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "util/result.h"
+
 namespace qir::runner {
 
 /// What was cleaned.
@@ -21,7 +23,13 @@ StaleCleanup CleanStaleState(const std::string& scratch_root);
 /// Run id of this process: its PID, which stale-state detection relies on.
 std::string RunId();
 
-/// True when `pid` is a live qir process.
+/// Marks this process as a live qir run for as long as it lives: an exclusive
+/// flock on /run/qir/run-<pid>.lock, which the kernel releases when the process
+/// dies however it dies (kill -9 included). Call once at the start of a run.
+Status HoldRunLock();
+
+/// True when `pid` is a live qir run: its run lock is held, or (for runs that
+/// hold none) it is a live process named "qir".
 bool IsLiveQir(long pid);
 
 }  // namespace qir::runner
