@@ -6,10 +6,12 @@
 // per space (RFC 9000 §12.3, §A.3), key updates (RFC 9001 §6), Retry integrity
 // (§5.8), frames (RFC 9000 §19) and TLS messages from CRYPTO (RFC 9001 §4).
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "trace/analyzer.h"
 #include "trace/initial_keys.h"
@@ -55,7 +57,10 @@ Space SpaceOf(PacketType type) {
   return kSpaceApp;
 }
 
-std::string CidKey(std::span<const uint8_t> cid) { return std::string(cid.begin(), cid.end()); }
+/// A CID as a map key view (no copy: lookups use std::less<> heterogeneous find).
+std::string_view CidKey(std::span<const uint8_t> cid) {
+  return {reinterpret_cast<const char*>(cid.data()), cid.size()};
+}
 
 }  // namespace
 
@@ -65,6 +70,7 @@ class TraceAnalyzer::Impl {
   /// Processes trace.packets[index], carried in `udp_payload`.
   void ProcessPacket(size_t index, std::span<const uint8_t> udp_payload);
   Trace& trace() { return trace_; }
+  void set_packet_index_base(size_t base) { packet_index_base_ = base; }
   size_t FindOrCreateConnection(Packet& p, std::span<const uint8_t> udp_payload);
   size_t LookupShortHeader(Packet& p, std::span<const uint8_t> udp_payload);
 
@@ -83,15 +89,22 @@ class TraceAnalyzer::Impl {
   const KeyLog* keylog_;
   Trace& trace_;
   std::vector<ConnState> conns_;
-  std::map<std::string, size_t> cid_to_conn_;
+  std::map<std::string, size_t, std::less<>> cid_to_conn_;
   std::vector<size_t> cid_lengths_;  ///< distinct registered CID lengths, longest first
   std::vector<uint8_t> header_, buffer_;  ///< scratch buffers reused per packet
   std::span<const uint8_t> plain_;        ///< the current packet's plaintext, inside buffer_
+  size_t packet_index_base_ = 0;          ///< packets already removed from trace_.packets
+  /// The last short-header DCID match (most 1-RTT packets repeat it): its length (0 when
+  /// unset; only the longest registered length is cached), bytes and connection. Cleared by
+  /// Register, the only place where matches can change.
+  size_t last_short_length_ = 0;
+  std::array<uint8_t, kMaxConnectionIdLength> last_short_cid_{};
+  size_t last_short_conn_ = kNoConnection;
 };
 
 void TraceAnalyzer::Impl::Register(std::span<const uint8_t> cid, size_t conn) {
-  const std::string key = CidKey(cid);
-  auto [it, inserted] = cid_to_conn_.insert({key, conn});
+  last_short_length_ = 0;
+  auto [it, inserted] = cid_to_conn_.try_emplace(std::string(CidKey(cid)), conn);
   if (!inserted) {
     if (it->second == conn) return;
     it->second = conn;  // a reused CID (e.g. zero-length) now means the newer connection
@@ -106,16 +119,32 @@ void TraceAnalyzer::Impl::Register(std::span<const uint8_t> cid, size_t conn) {
 
 size_t TraceAnalyzer::Impl::LookupShortHeader(Packet& p, std::span<const uint8_t> udp_payload) {
   const size_t available = udp_payload.size() - p.header.offset;
-  for (size_t length : cid_lengths_) {
-    if (length + 1 > available) continue;
-    auto it = cid_to_conn_.find(CidKey(udp_payload.subspan(p.header.offset + 1, length)));
-    if (it == cid_to_conn_.end()) continue;
-    p.header.dcid.assign(udp_payload.begin() + p.header.offset + 1,
-                         udp_payload.begin() + p.header.offset + 1 + length);
-    p.header.pn_offset = 1 + length;
-    return it->second;
+  const std::span<const uint8_t> after_first = udp_payload.subspan(p.header.offset + 1);
+  size_t conn = kNoConnection, length = last_short_length_;
+  if (length > 0 && length + 1 <= available &&
+      std::equal(last_short_cid_.begin(), last_short_cid_.begin() + length, after_first.begin())) {
+    conn = last_short_conn_;
+  } else {
+    for (size_t candidate : cid_lengths_) {
+      if (candidate + 1 > available) continue;
+      auto it = cid_to_conn_.find(CidKey(after_first.first(candidate)));
+      if (it == cid_to_conn_.end()) continue;
+      conn = it->second;
+      length = candidate;
+      break;
+    }
+    if (conn == kNoConnection) return kNoConnection;
+    // Only the longest registered length may be cached: a longer CID would otherwise be
+    // shadowed by a shorter one that is its prefix.
+    if (length > 0 && length == cid_lengths_.front() && length <= last_short_cid_.size()) {
+      std::copy_n(after_first.begin(), length, last_short_cid_.begin());
+      last_short_length_ = length;
+      last_short_conn_ = conn;
+    }
   }
-  return kNoConnection;
+  p.header.dcid.assign(after_first.begin(), after_first.begin() + length);
+  p.header.pn_offset = 1 + length;
+  return conn;
 }
 
 size_t TraceAnalyzer::Impl::FindOrCreateConnection(Packet& p, std::span<const uint8_t> udp_payload) {
@@ -130,7 +159,8 @@ size_t TraceAnalyzer::Impl::FindOrCreateConnection(Packet& p, std::span<const ui
                                           .original_dcid = p.header.dcid,
                                           .client_address = p.src,
                                           .client_port = p.src_port,
-                                          .first_packet = static_cast<size_t>(&p - trace_.packets.data())});
+                                          .first_packet = packet_index_base_ + static_cast<size_t>(
+                                                            &p - trace_.packets.data())});
   conns_.emplace_back();
   conns_.back().initial_dcid = p.header.dcid;
   conns_.back().app_version = p.header.version;
@@ -402,6 +432,8 @@ void TraceAnalyzer::ProcessDatagram(size_t first, size_t end, std::span<const ui
     }
   }
 }
+
+void TraceAnalyzer::SetPacketIndexBase(size_t base) { impl_->set_packet_index_base(base); }
 
 void AnalyzeTrace(const std::vector<CapturedPacket>& capture, const KeyLog* keylog, Trace& trace) {
   TraceAnalyzer analyzer(keylog, trace);

@@ -25,6 +25,10 @@ class TraceAnalyzer {
   /// Processes trace.packets[first, end), all coalesced in the UDP payload `payload`.
   void ProcessDatagram(size_t first, size_t end, std::span<const uint8_t> payload);
 
+  /// Packets earlier than trace.packets[0] that were already handed on and removed (streaming);
+  /// added to indices the analyzer records (Connection::first_packet). 0 by default.
+  void SetPacketIndexBase(size_t base);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

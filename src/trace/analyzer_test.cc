@@ -1,7 +1,8 @@
-// Tests for the analyzer on real captures of quic-go (tests/fixtures/analyze and
-// handshake-quic-go): every packet decrypted with the key log, ChaCha20, Retry
-// with integrity check and re-derived Initial keys, key updates on both sides,
-// TLS fields test checks read, pcapng DSB round trip, and hand-broken inputs.
+// Tests for the analyzer on real captures of quic-go, ngtcp2, quinn and quiche
+// (tests/fixtures/analyze and handshake-quic-go): every packet decrypted with the
+// key log, ChaCha20, Retry with integrity check and re-derived Initial keys, key
+// updates on both sides, TLS fields test checks read, pcapng DSB round trip,
+// StreamTrace agreeing with LoadTrace, and hand-broken inputs.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -50,6 +51,19 @@ const FixtureCase kFixtures[] = {
     {.name = "chacha20", .pcap = "chacha20_quic-go.pcap", .keylog = "chacha20_quic-go.keys.log"},
     {.name = "retry", .pcap = "retry_quic-go.pcap", .keylog = "retry_quic-go.keys.log"},
     {.name = "keyupdate", .pcap = "keyupdate_quic-go.pcap", .keylog = "keyupdate_quic-go.keys.log"},
+    // Other stacks (pcapng with a DSB, cut to their first packets): server-client.
+    {.name = "handshake ngtcp2-quinn", .pcap = "handshake_ngtcp2-quinn.pcapng",
+     .keylog = "handshake_ngtcp2-quinn.keys.log"},
+    {.name = "handshake quinn-ngtcp2", .pcap = "handshake_quinn-ngtcp2.pcapng",
+     .keylog = "handshake_quinn-ngtcp2.keys.log"},
+    {.name = "handshake quiche-quic-go", .pcap = "handshake_quiche-quic-go.pcapng",
+     .keylog = "handshake_quiche-quic-go.keys.log"},
+    {.name = "handshake quic-go-quiche", .pcap = "handshake_quic-go-quiche.pcapng",
+     .keylog = "handshake_quic-go-quiche.keys.log"},
+    {.name = "chacha20 ngtcp2-quinn", .pcap = "chacha20_ngtcp2-quinn.pcapng",
+     .keylog = "chacha20_ngtcp2-quinn.keys.log"},
+    {.name = "keyupdate quinn-ngtcp2", .pcap = "keyupdate_quinn-ngtcp2.pcapng",
+     .keylog = "keyupdate_quinn-ngtcp2.keys.log"},
 };
 
 TEST(Analyzer, DecryptsEveryPacketOfRealCaptures) {
@@ -99,15 +113,73 @@ TEST(Analyzer, RetryVerifiedAndInitialKeysRederived) {
   EXPECT_TRUE(token_echoed);
 }
 
+TEST(Analyzer, ChaCha20UsedByNgtcp2AndQuinn) {
+  const Trace t =
+      Load(kDir + "chacha20_ngtcp2-quinn.pcapng", kDir + "chacha20_ngtcp2-quinn.keys.log");
+  ASSERT_EQ(t.connections.size(), 1u);
+  EXPECT_EQ(t.connections[0].cipher_suite, 0x1303);
+}
+
 TEST(Analyzer, KeyUpdatesOnBothSides) {
-  const Trace t = Load(kDir + "keyupdate_quic-go.pcap", kDir + "keyupdate_quic-go.keys.log");
-  bool client_phase1 = false, server_phase1 = false;
-  for (const Packet& p : t.packets) {
-    if (p.key_phase != 1) continue;
-    (p.direction == Direction::kClientToServer ? client_phase1 : server_phase1) = true;
+  for (const char* name : {"keyupdate_quic-go.pcap", "keyupdate_quinn-ngtcp2.pcapng"}) {
+    SCOPED_TRACE(name);
+    const std::string pcap = name;
+    const Trace t = Load(kDir + pcap, kDir + pcap.substr(0, pcap.find('.')) + ".keys.log");
+    bool client_phase1 = false, server_phase1 = false;
+    for (const Packet& p : t.packets) {
+      if (p.key_phase != 1) continue;
+      (p.direction == Direction::kClientToServer ? client_phase1 : server_phase1) = true;
+    }
+    EXPECT_TRUE(client_phase1);
+    EXPECT_TRUE(server_phase1);
   }
-  EXPECT_TRUE(client_phase1);
-  EXPECT_TRUE(server_phase1);
+}
+
+TEST(Analyzer, EmbeddedSecretsOfOtherStacksDecrypt) {
+  for (const char* name : {"handshake_ngtcp2-quinn.pcapng", "handshake_quinn-ngtcp2.pcapng",
+                           "handshake_quiche-quic-go.pcapng", "handshake_quic-go-quiche.pcapng"}) {
+    SCOPED_TRACE(name);
+    Result<Trace> t = LoadTrace(kDir + name);  // no key log: the file's DSB
+    ASSERT_TRUE(t.ok()) << t.error().Text();
+    ExpectAllDecrypted(*t);
+  }
+}
+
+TEST(Analyzer, StreamTraceMatchesLoadTrace) {
+  for (const FixtureCase& c : kFixtures) {
+    SCOPED_TRACE(c.name);
+    Result<KeyLog> keylog = LoadKeyLog(kDir + c.keylog);
+    ASSERT_TRUE(keylog.ok());
+    const TraceOptions options{.keylog = &*keylog};
+    Result<Trace> loaded = LoadTrace(kDir + c.pcap, options);
+    ASSERT_TRUE(loaded.ok());
+    std::vector<Packet> streamed;
+    size_t calls = 0;
+    Result<Trace> t = StreamTrace(kDir + c.pcap, options,
+                                  [&](std::span<const Packet> packets, const Trace& trace) {
+                                    ++calls;
+                                    EXPECT_FALSE(packets.empty());
+                                    EXPECT_LE(trace.packets.size(), packets.size());
+                                    streamed.insert(streamed.end(), packets.begin(), packets.end());
+                                  });
+    ASSERT_TRUE(t.ok());
+    EXPECT_TRUE(t->packets.empty());
+    EXPECT_GT(calls, 0u);
+    ASSERT_EQ(streamed.size(), loaded->packets.size());
+    for (size_t i = 0; i < streamed.size(); ++i) {
+      const Packet &a = streamed[i], &b = loaded->packets[i];
+      EXPECT_EQ(a.frame_index, b.frame_index);
+      EXPECT_EQ(a.packet_number, b.packet_number);
+      EXPECT_EQ(a.decryption, b.decryption);
+      EXPECT_EQ(a.header.dcid, b.header.dcid);
+      EXPECT_EQ(a.frames.size(), b.frames.size());
+    }
+    EXPECT_EQ(t->decrypted, loaded->decrypted);
+    ASSERT_EQ(t->connections.size(), loaded->connections.size());
+    EXPECT_EQ(t->connections[0].first_packet, loaded->connections[0].first_packet);
+    EXPECT_EQ(t->connections[0].packets, loaded->connections[0].packets);
+  }
+  EXPECT_FALSE(StreamTrace("/nonexistent.pcap", {}, [](auto, const Trace&) {}).ok());
 }
 
 TEST(Analyzer, WithoutKeysOnlyInitialsDecrypt) {

@@ -20,6 +20,9 @@ namespace qir::trace {
 namespace {
 
 constexpr size_t kAeadTagLength = 16;  // all QUIC AEADs (RFC 9001 §5.3)
+constexpr size_t kAeadNonceLength = 12;  // all QUIC AEADs (RFC 9001 §5.3)
+/// The nonce bytes that never change with the PN (IV xor a 62-bit PN touches only the last 8).
+constexpr size_t kGcmFixedIvLength = kAeadNonceLength - 8;
 
 ErrorInfo OpenSslError(const char* call) {
   char text[256] = "unknown error";
@@ -162,6 +165,10 @@ TrafficKeys FromInitialKeys(uint32_t version, const PacketProtectionKeys& keys) 
 struct PacketOpener::Contexts {
   EVP_CIPHER_CTX* aead = nullptr;
   EVP_CIPHER_CTX* hp = nullptr;
+  /// AES-GCM only: the first 4 IV bytes are set once as the "fixed" field and each packet sets
+  /// the other 8 (IV xor PN) with the tag in one parameter call (OpenSSL's TLS 1.2 nonce
+  /// interface), which avoids re-running EVP_DecryptInit_ex per packet. False: init per packet.
+  bool nonce_by_params = false;
   ~Contexts() {
     EVP_CIPHER_CTX_free(aead);
     EVP_CIPHER_CTX_free(hp);
@@ -190,6 +197,12 @@ Result<PacketOpener> PacketOpener::Create(const TrafficKeys& keys) {
     return OpenSslError("AEAD init");
   }
   if (keys.suite != CipherSuite::kChaCha20Poly1305Sha256) {
+    OSSL_PARAM fixed[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED,
+                                          opener.keys_.iv.data(), kGcmFixedIvLength),
+        OSSL_PARAM_construct_end()};
+    c.nonce_by_params = EVP_CIPHER_CTX_set_params(c.aead, fixed) == 1;
+    ERR_clear_error();
     if (EVP_EncryptInit_ex(c.hp, HpCipher(keys.suite), nullptr, keys.hp.data(), nullptr) != 1 ||
         EVP_CIPHER_CTX_set_padding(c.hp, 0) != 1) {
       return OpenSslError("HP init");
@@ -235,18 +248,28 @@ Result<std::span<const uint8_t>> PacketOpener::OpenInto(uint64_t packet_number,
   if (ciphertext.size() < kAeadTagLength) {
     return Fail(Error::kParse, "ciphertext shorter than the AEAD tag");
   }
-  std::array<uint8_t, 12> nonce = keys_.iv;  // §5.3: IV xor the PN, left-padded
+  std::array<uint8_t, kAeadNonceLength> nonce = keys_.iv;  // §5.3: IV xor the PN, left-padded
   for (size_t i = 0; i < 8; ++i)
     nonce[nonce.size() - 1 - i] ^= static_cast<uint8_t>(packet_number >> (8 * i));
   const size_t body = ciphertext.size() - kAeadTagLength;
   if (buffer.size() < body + 16) buffer.resize(body + 16);
   int n = 0, final_n = 0;
   EVP_CIPHER_CTX* c = ctx_->aead;
-  if (EVP_DecryptInit_ex(c, nullptr, nullptr, nullptr, nonce.data()) != 1 ||
-      EVP_DecryptUpdate(c, nullptr, &n, aad.data(), static_cast<int>(aad.size())) != 1 ||
-      EVP_DecryptUpdate(c, buffer.data(), &n, ciphertext.data(), static_cast<int>(body)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, kAeadTagLength,
-                          const_cast<uint8_t*>(ciphertext.data() + body)) != 1) {
+  uint8_t* tag = const_cast<uint8_t*>(ciphertext.data() + body);
+  if (ctx_->nonce_by_params) {
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, kAeadTagLength),
+        OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_SET_IV_INV,
+                                          nonce.data() + kGcmFixedIvLength,
+                                          kAeadNonceLength - kGcmFixedIvLength),
+        OSSL_PARAM_construct_end()};
+    if (EVP_CIPHER_CTX_set_params(c, params) != 1) return OpenSslError("AEAD nonce");
+  } else if (EVP_DecryptInit_ex(c, nullptr, nullptr, nullptr, nonce.data()) != 1 ||
+             EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, kAeadTagLength, tag) != 1) {
+    return OpenSslError("AEAD nonce");
+  }
+  if (EVP_DecryptUpdate(c, nullptr, &n, aad.data(), static_cast<int>(aad.size())) != 1 ||
+      EVP_DecryptUpdate(c, buffer.data(), &n, ciphertext.data(), static_cast<int>(body)) != 1) {
     return OpenSslError("AEAD open");
   }
   if (EVP_DecryptFinal_ex(c, buffer.data() + n, &final_n) != 1) {

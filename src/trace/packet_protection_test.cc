@@ -131,6 +131,29 @@ TEST(PacketProtection, Aes256GcmRoundTripAndSha384Lengths) {
   EXPECT_FALSE(opener->Open(7, aad, std::span(sealed).first(15), out).ok());
 }
 
+TEST(PacketProtection, OneOpenerServesManyPacketsAndSurvivesFailures) {
+  // The opener keeps its AEAD context across packets (per-packet nonce and tag only): packets
+  // with high PNs (nonce bytes 4..11), a failure in between and a repeat must all behave.
+  const Bytes secret(48, 0x17);
+  Result<TrafficKeys> keys = DeriveTrafficKeys(kVersion1, CipherSuite::kAes256GcmSha384, secret);
+  ASSERT_TRUE(keys.ok());
+  Result<PacketOpener> opener = PacketOpener::Create(*keys);
+  ASSERT_TRUE(opener.ok());
+  const Bytes aad = Hex("40aabbccdd"), plain = Hex("0a00000568656c6c6f");
+  Bytes out;
+  for (uint64_t pn : {0ull, 1ull, 255ull, 65536ull, (1ull << 40) + 3, (1ull << 62) - 1}) {
+    SCOPED_TRACE(pn);
+    Bytes sealed = Seal(*keys, pn, aad, plain);
+    ASSERT_TRUE(opener->Open(pn, aad, sealed, out).ok());
+    EXPECT_EQ(out, plain);
+    sealed.back() ^= 1;  // bad tag
+    EXPECT_FALSE(opener->Open(pn, aad, sealed, out).ok());
+    sealed.back() ^= 1;
+    ASSERT_TRUE(opener->Open(pn, aad, sealed, out).ok());
+    EXPECT_EQ(out, plain);
+  }
+}
+
 TEST(PacketProtection, RejectsBadInput) {
   TrafficKeys keys{.suite = CipherSuite::kAes128GcmSha256, .key = Bytes(32), .hp = Bytes(16)};
   EXPECT_FALSE(PacketOpener::Create(keys).ok());

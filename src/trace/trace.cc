@@ -214,38 +214,55 @@ Result<Trace> LoadTrace(const std::string& path, const Endpoints& endpoints, con
   return LoadTrace(path, TraceOptions{.endpoints = endpoints, .keylog = keylog});
 }
 
-Result<Trace> LoadTrace(const std::string& path, const TraceOptions& options) {
+namespace {
+
+/// The pcapng DSB key log of `bytes`, when decryption should use it (see TraceOptions).
+std::optional<KeyLog> CaptureSecrets(std::span<const uint8_t> bytes, const TraceOptions& options,
+                                     std::vector<std::string>& warnings) {
+  if (!options.decrypt || options.keylog != nullptr || !options.use_capture_secrets) return {};
+  // A DSB may follow the packets it decrypts: collect secrets first.
+  Result<ScannedCapture> pre = ScanCaptureLenient(bytes, [](int64_t, size_t, auto, uint32_t) {});
+  if (!pre.ok() || pre->decryption_secrets.empty()) return {};
+  Result<KeyLog> parsed = ParseKeyLog(pre->decryption_secrets);
+  if (parsed.ok()) return std::move(*parsed);
+  warnings.push_back("Decryption Secrets Block unusable: " + parsed.error().Text());
+  return {};
+}
+
+/// LoadTrace and StreamTrace: with a `sink`, each datagram's packets go there and are dropped.
+Result<Trace> ReadTrace(const std::string& path, const TraceOptions& options,
+                        const PacketSink* sink) {
   FileImage image;
   if (Status s = image.Open(path); !s.ok()) return s.error();
   const std::span<const uint8_t> bytes = image.bytes();
-  // A DSB may follow the packets it decrypts: collect secrets first when they matter.
-  std::optional<KeyLog> embedded;
   std::vector<std::string> warnings;
-  if (options.decrypt && options.keylog == nullptr && options.use_capture_secrets) {
-    Result<ScannedCapture> pre = ScanCaptureLenient(bytes, [](int64_t, size_t, auto, uint32_t) {});
-    if (pre.ok() && !pre->decryption_secrets.empty()) {
-      Result<KeyLog> parsed = ParseKeyLog(pre->decryption_secrets);
-      if (parsed.ok()) embedded = std::move(*parsed);
-      if (!parsed.ok()) warnings.push_back("Decryption Secrets Block unusable: " + parsed.error().Text());
-    }
-  }
-  const KeyLog* keylog = options.keylog != nullptr ? options.keylog : embedded ? &*embedded : nullptr;
+  const std::optional<KeyLog> embedded = CaptureSecrets(bytes, options, warnings);
+  const KeyLog* keylog = options.keylog != nullptr ? options.keylog
+                         : embedded                  ? &*embedded
+                                                     : nullptr;
   Builder builder{.endpoints = options.endpoints};
-  builder.trace.packets.reserve(bytes.size() / 1024);
+  // Streaming keeps one datagram's packets (at most a few coalesced); else about one per KiB.
+  builder.trace.packets.reserve(sink != nullptr ? 8 : bytes.size() / 1024);
   std::optional<TraceAnalyzer> analyzer;
-  if (options.decrypt) {
-    analyzer.emplace(keylog, builder.trace);
-    builder.on_datagram = [&](size_t first, size_t end, std::span<const uint8_t> payload) {
-      analyzer->ProcessDatagram(first, end, payload);
-    };
-  }
+  if (options.decrypt) analyzer.emplace(keylog, builder.trace);
+  size_t dropped = 0;  // packets already handed to `sink` and removed
+  builder.on_datagram = [&](size_t first, size_t end, std::span<const uint8_t> payload) {
+    if (analyzer) analyzer->ProcessDatagram(first, end, payload);
+    if (sink == nullptr) return;
+    (*sink)(std::span<const Packet>(builder.trace.packets), builder.trace);
+    dropped += builder.trace.packets.size();
+    builder.trace.packets.clear();  // keeps the capacity: no allocation per datagram
+    if (analyzer) analyzer->SetPacketIndexBase(dropped);
+  };
   size_t ip_packets = 0;
   Result<ScannedCapture> scan = ScanCaptureLenient(
       bytes, [&](int64_t time_ns, size_t index, std::span<const uint8_t> ip, uint32_t) {
         ++ip_packets;
         builder.AddIpPacket(time_ns, index, ip);
       });
-  if (!scan.ok()) return Fail(scan.error().code, scan.error().message, path + ", " + scan.error().arg);
+  if (!scan.ok()) {
+    return Fail(scan.error().code, scan.error().message, path + ", " + scan.error().arg);
+  }
   builder.Finish();
   Trace& trace = builder.trace;
   if (!scan->warning.empty()) {
@@ -255,6 +272,17 @@ Result<Trace> LoadTrace(const std::string& path, const TraceOptions& options) {
   }
   trace.warnings.insert(trace.warnings.end(), warnings.begin(), warnings.end());
   return std::move(trace);
+}
+
+}  // namespace
+
+Result<Trace> LoadTrace(const std::string& path, const TraceOptions& options) {
+  return ReadTrace(path, options, nullptr);
+}
+
+Result<Trace> StreamTrace(const std::string& path, const TraceOptions& options,
+                          const PacketSink& sink) {
+  return ReadTrace(path, options, &sink);
 }
 
 }  // namespace qir::trace

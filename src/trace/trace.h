@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -132,6 +134,17 @@ Result<Trace> LoadTrace(const std::string& path, const Endpoints& endpoints, con
 
 /// LoadTrace with all options.
 Result<Trace> LoadTrace(const std::string& path, const TraceOptions& options);
+
+/// Receives the packets of one UDP datagram once they are analyzed, in capture order. `packets`
+/// is valid only during the call; `trace` is the Trace being built (connections, counters).
+using PacketSink = std::function<void(std::span<const Packet> packets, const Trace& trace)>;
+
+/// LoadTrace that hands every datagram's packets to `sink` and then drops them, so memory stays
+/// flat however long the capture is (what `qir analyze` prints from). The returned Trace has no
+/// packets but everything else (connections, counters, warnings); Connection::first_packet is
+/// the index the packet would have in LoadTrace's Trace::packets.
+Result<Trace> StreamTrace(const std::string& path, const TraceOptions& options,
+                          const PacketSink& sink);
 
 /// Decrypts and decodes the packets of `trace` (built by BuildTrace from `capture`) in place:
 /// groups connections, removes protection, decodes frames and TLS messages.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cross-check of `qir analyze` against tshark on the committed fixture captures
-# (tests/fixtures/analyze, tests/fixtures/handshake-quic-go), with their key logs:
+# (tests/fixtures/analyze: quic-go, ngtcp2, quinn, quiche; tests/fixtures/handshake-quic-go),
+# with their key logs:
 # every QUIC packet must agree on type, version, packet number and frame types.
 # Also checks that a pcapng written by `qir analyze --write-pcapng` (DSB) is
 # decrypted by tshark without a key log option.
@@ -15,12 +16,20 @@ done
 work=$(mktemp -d /tmp/qir-analyze-tshark.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fx=$root/tests/fixtures
+# Not here: analyze/handshake_quiche-quic-go.pcapng, where tshark (4.0) takes the quiche
+# server's coalesced Initial+Handshake datagram to a zero-length client CID for a 1-RTT packet
+# and so decrypts none of the server's packets; qir authenticates every one of them (unit tests).
 pairs=(
   "$fx/handshake-quic-go/trace_node_left.pcap $fx/handshake-quic-go/keys.log"
   "$fx/handshake-quic-go/trace_node_right.pcap $fx/handshake-quic-go/keys.log"
   "$fx/analyze/chacha20_quic-go.pcap $fx/analyze/chacha20_quic-go.keys.log"
   "$fx/analyze/retry_quic-go.pcap $fx/analyze/retry_quic-go.keys.log"
   "$fx/analyze/keyupdate_quic-go.pcap $fx/analyze/keyupdate_quic-go.keys.log"
+  "$fx/analyze/handshake_ngtcp2-quinn.pcapng $fx/analyze/handshake_ngtcp2-quinn.keys.log"
+  "$fx/analyze/handshake_quinn-ngtcp2.pcapng $fx/analyze/handshake_quinn-ngtcp2.keys.log"
+  "$fx/analyze/handshake_quic-go-quiche.pcapng $fx/analyze/handshake_quic-go-quiche.keys.log"
+  "$fx/analyze/chacha20_ngtcp2-quinn.pcapng $fx/analyze/chacha20_ngtcp2-quinn.keys.log"
+  "$fx/analyze/keyupdate_quinn-ngtcp2.pcapng $fx/analyze/keyupdate_quinn-ngtcp2.keys.log"
 )
 
 compare() {  # compare QIR_JSON TSHARK_JSON LABEL
@@ -43,6 +52,10 @@ for frame in ts_frames:
     if "icmp" in layers["frame"]["frame.protocols"].split(":"):
         continue
     for q in as_list(layers.get("quic", [])):
+        # Padding after the last packet of a datagram shows up as a QUIC entry holding only
+        # an expert note (no header): it is not a packet, and qir ends the walk there too.
+        if not isinstance(q, dict) or ("quic.header_form" not in q and "quic.short" not in q):
+            continue
         if "quic.short" in q:  # short header: its fields are nested
             q = dict(q, **q["quic.short"])
         version = int(q.get("quic.version", "0x0"), 16) if q.get("quic.header_form") == "1" else None
