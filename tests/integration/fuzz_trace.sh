@@ -3,13 +3,13 @@
 # packets -> decryption -> frames -> TLS, and the key log parser) with clang,
 # ASan and UBSan in its own build folder, then runs it for FUZZ_SECONDS (60) on
 # the committed corpus fuzz/corpus/. Fails on any crash or sanitizer report.
-# Usage: bash fuzz_trace.sh QIR_BINARY REPO_ROOT (the binary is not used).
+# Usage: bash fuzz_trace.sh QIR_BINARY REPO_ROOT (the fuzz build goes beside the binary).
 set -euo pipefail
 root=${2:?usage: fuzz_trace.sh QIR_BINARY REPO_ROOT}
 seconds=${FUZZ_SECONDS:-60}
 cxx=$(command -v clang++-14 || command -v clang++ || true)
 if [[ -z $cxx ]]; then echo "SKIP: clang++ not installed"; exit 0; fi
-build=${FUZZ_BUILD_DIR:-/tmp/qir-fuzz-build}
+build=${FUZZ_BUILD_DIR:-$(dirname "$(readlink -f "$1")")/fuzz-build}
 cmake -S "$root" -B "$build" -DQIR_FUZZ=ON -DCMAKE_CXX_COMPILER="$cxx" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.cmake.log" 2>&1 ||
   { tail -20 "$build.cmake.log"; exit 1; }

@@ -34,5 +34,8 @@ print("%.1f" % (t["client ended"] - t["client started"]))
 PY
 )
 python3 -c "import sys; sys.exit(0 if float('$secs') >= 8.0 else 1)" || fail "10 MiB in $secs s: faster than 10 Mbit/s allows"
-if ip netns list | grep -q '^qir-'; then fail "namespaces left: $(ip netns list | grep '^qir-')"; fi
+# Namespaces of this run (qir-<pid>-...; other qir runs may be live on the machine).
+run_pid=$(grep -o 'namespaces qir-[0-9]*' "$work/logs/quic-go_quic-go/handshake/output.txt" | head -1 | grep -o '[0-9]*$')
+[[ -n "$run_pid" ]] || fail "output.txt does not name the cell's namespaces"
+if ip netns list | grep -q "^qir-$run_pid-"; then fail "namespaces left: $(ip netns list | grep "^qir-$run_pid-")"; fi
 pass "quic-go × quic-go H and DC succeeded; transfer took $secs s"

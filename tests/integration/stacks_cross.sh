@@ -14,12 +14,12 @@ work="$(mktemp -d /tmp/qir-it-XXXXXX)"; trap 'rm -rf "$work"' EXIT
 # server client pairs (server first, as in qir's matrix "server × client").
 pairs=("ngtcp2 quinn" "quinn ngtcp2" "quic-go ngtcp2" "quinn quic-go" "ngtcp2 quic-go" "quiche quinn" "ngtcp2 quiche")
 # Test cases each endpoint cannot do, by role (exit 127 → "unsupported").
-declare -A no_server=([quinn]="http3 v2 connectionmigration versionnegotiation"
-  [quiche]="http3 v2 chacha20 ecn connectionmigration versionnegotiation"
-  [ngtcp2]="v2 connectionmigration" [quic-go]="v2 ecn connectionmigration")
-declare -A no_client=([quinn]="http3 v2 versionnegotiation"
-  [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation" [ngtcp2]="v2" [quic-go]="v2 ecn")
-interesting="handshake transfer retry resumption zerortt chacha20 keyupdate multiconnect http3"
+declare -A no_server=([quinn]="http3 v2 connectionmigration"
+  [quiche]="http3 v2 chacha20 ecn connectionmigration" [ngtcp2]="v2 connectionmigration"
+  [quic-go]="v2 ecn connectionmigration")
+declare -A no_client=([quinn]="http3 v2 versionnegotiation chacha20" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
+  [ngtcp2]="v2 versionnegotiation" [quic-go]="v2 ecn")
+interesting="handshake transfer retry resumption zerortt chacha20 keyupdate ecn http3 multiplexing"
 
 # 1. 127 for an unknown test case, run straight from the implementation folder.
 for impl in ngtcp2 quinn quiche; do
