@@ -4,7 +4,9 @@
 #   1. forwarding capacity: iperf3 UDP, 1200-byte datagrams, unlimited offered load, through
 #      (a) plain kernel ip_forward in the sim namespace, (b) qir sim with --delay=0ms
 #      --bandwidth=unlimited (a qir extension for this bench) with pcaps, (c) the same without
-#      pcaps. Delivered packets/s and Gbit/s, the ratio to kernel forwarding, sim CPU use.
+#      pcaps. Delivered packets/s and Gbit/s, the ratio to kernel forwarding, sim CPU use;
+#      then the sim's CPU time per packet at a fixed 100 Mbit/s offered (its own cost, which
+#      a busy host's slower iperf3 sender does not hide).
 #   2. rate accuracy at 10 Mbit/s, 100 Mbit/s, 1 Gbit/s: iperf3 UDP offered above the link
 #      rate; delivered IP-level rate measured from the server-side pcap.
 #   3. added one-way delay at --delay=15ms: per-packet time from the client-side to the
@@ -12,11 +14,15 @@
 #   4. cross traffic: an iperf3 TCP flow and an iperf3 UDP flow at the same time through one
 #      10 Mbit/s link; both get a share and their sum is ~10 Mbit/s.
 # Needs root and iperf3. Usage: bash bench/sim.sh <qir binary>   (SIM_BENCH_SECONDS=5)
+# SIM_BENCH_ONLY=forwarding stops after part 1; SIM_BENCH_SIM_ARGS adds `qir sim` flags
+# (e.g. "--no-realtime") to every simulator run, for A/B measurements.
 set -euo pipefail
 
 QIR=$(realpath "${1:?usage: sim.sh <qir binary>}")
 HERE=$(cd "$(dirname "$0")" && pwd)
 SECS=${SIM_BENCH_SECONDS:-5}
+ONLY=${SIM_BENCH_ONLY:-}
+read -r -a SIM_ARGS <<<"${SIM_BENCH_SIM_ARGS:-}"
 if [[ $(id -u) -ne 0 ]]; then echo "SKIP bench/sim.sh: needs root"; exit 0; fi
 command -v iperf3 >/dev/null || { echo "SKIP bench/sim.sh: iperf3 missing"; exit 0; }
 
@@ -66,6 +72,7 @@ start_sim() {  # $1 = scenario, $2 = "pcap" or "nopcap"
   [[ $2 == pcap ]] && pcaps=(--pcap-left "$TMP/left.pcap" --pcap-right "$TMP/right.pcap")
   rm -f "$TMP/ready" "$TMP/left.pcap" "$TMP/right.pcap"
   ip netns exec "$V" "$QIR" sim --scenario "$1" --seed 1 --ready-file "$TMP/ready" "${pcaps[@]}" \
+    "${SIM_ARGS[@]}" \
     2>"$TMP/sim.log" &
   SIM_PID=$!
   for _ in $(seq 100); do [[ -f $TMP/ready ]] && return 0; sleep 0.05; done
@@ -111,6 +118,17 @@ for mode in pcap nopcap; do
   printf '%-44s %12.0f %10.3f %9s %8s\n' "qir sim ($mode)" "$pps" "$(pyf "$bps/1e9")" \
     "$(pyf "'%.0f %%' % (100.0 * $pps / $kpps)")" "$cpu"
 done
+# The simulator's own cost, independent of how fast iperf3 manages to send on a busy host:
+# CPU time per forwarded packet at a fixed offered load the simulator can always carry.
+start_sim "simple-p2p --delay=0ms --bandwidth=unlimited --queue=1000" pcap
+t0=$(sim_cpu_ticks)
+read -r pps _ < <(iperf_udp 100000000)
+cpu_s=$(pyf "($(sim_cpu_ticks) - $t0) / $(getconf CLK_TCK)")
+stop_sim
+printf '%-44s %12.0f %10s %9s %8s\n' "qir sim (pcap), 100 Mbit/s offered" "$pps" \
+  "$(pyf "'%.1f us/pkt' % (1e6 * $cpu_s / max(1.0, $pps * $SECS))")" "" \
+  "$(pyf "'%.0f %%' % (100.0 * $cpu_s / $SECS)")"
+[[ $ONLY == forwarding ]] && exit 0
 
 echo
 printf '%-44s %12s %12s %9s\n' "rate accuracy (IP level, server-side pcap)" "configured" "delivered" "error"

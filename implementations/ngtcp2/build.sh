@@ -43,11 +43,12 @@ derive_sources() {
   done
 }
 
-# Downloads the source package of version $1 into .build/src (once).
+# Downloads the source package of version $1 into .build/src (once). When the
+# index no longer has that exact version (a newer point release replaced it),
+# the index's current one is taken: the examples use only the public API.
 fetch_source() {
-  local version="$1" apt="$build/apt" upstream="${1%%-*}"
-  local dsc="$build/src/ngtcp2_${version#*:}.dsc"
-  [[ -f "$dsc" ]] && return 0
+  local version="$1" apt="$build/apt"
+  [[ -f "$build/src/.requested" && "$(cat "$build/src/.requested")" == "$version" ]] && return 0
   rm -rf "$apt" "$build/src"
   mkdir -p "$apt/state/lists/partial" "$apt/cache/archives/partial" "$build/src"
   derive_sources "$apt/etc"
@@ -55,18 +56,22 @@ fetch_source() {
     -o "Dir::Etc::SourceList=$apt/etc/sources.list"
     -o "Dir::Etc::SourceParts=$apt/etc/sources.list.d" -o APT::Sandbox::User=root)
   apt-get "${opts[@]}" update > "$build/apt.log" 2>&1 || { cat "$build/apt.log" >&2; exit 1; }
-  (cd "$build/src" && apt-get "${opts[@]}" source --download-only "ngtcp2=$version") \
-    >> "$build/apt.log" 2>&1 || { cat "$build/apt.log" >&2; exit 1; }
+  if ! (cd "$build/src" && apt-get "${opts[@]}" source --download-only "ngtcp2=$version") >> "$build/apt.log" 2>&1; then
+    echo "ngtcp2: source $version not in the index; taking the index's current ngtcp2 source" >&2
+    (cd "$build/src" && apt-get "${opts[@]}" source --download-only ngtcp2) \
+      >> "$build/apt.log" 2>&1 || { cat "$build/apt.log" >&2; exit 1; }
+  fi
   rm -rf "$apt/state/lists"  # the indexes are only needed for this one download
-  echo "ngtcp2: fetched source $version (upstream $upstream)"
+  echo "$version" > "$build/src/.requested"
+  echo "ngtcp2: fetched $(basename "$build"/src/ngtcp2_*.dsc .dsc)"
 }
 
 # Unpacks a fresh tree into .build/tree and applies patches/*.patch. apt-get source
 # already verified the files against the signed index, hence --no-check.
 prepare_tree() {
-  local version="$1" p
+  local p dsc=("$build"/src/ngtcp2_*.dsc)
   rm -rf "$build/tree"
-  dpkg-source -q --no-check -x "$build/src/ngtcp2_${version#*:}.dsc" "$build/tree" > /dev/null
+  dpkg-source -q --no-check -x "${dsc[0]}" "$build/tree" > /dev/null
   for p in "$here"/patches/*.patch; do
     patch -s -p1 -d "$build/tree" < "$p"
   done
@@ -89,8 +94,9 @@ compile() {
   local c=() s=() n
   for n in "${common[@]}" "${client[@]}"; do c+=("$obj/$n.o"); done
   for n in "${common[@]}" "${server[@]}"; do s+=("$obj/$n.o"); done
-  g++ -o "$here/bin/h09client" "${c[@]}" "$obj/http_parser.o" "${libs[@]}"
-  g++ -o "$here/bin/h09server" "${s[@]}" "$obj/http_parser.o" "${libs[@]}"
+  g++ -o "$obj/h09client" "${c[@]}" "$obj/http_parser.o" "${libs[@]}"
+  g++ -o "$obj/h09server" "${s[@]}" "$obj/http_parser.o" "${libs[@]}"
+  mv "$obj/h09client" "$obj/h09server" "$here/bin/"  # running endpoints keep their old inode
 }
 
 need_tools
@@ -102,7 +108,7 @@ if [[ -x "$here/bin/h09client" && -x "$here/bin/h09server" && -f "$stamp" && "$(
 fi
 mkdir -p "$build"
 fetch_source "$version"
-prepare_tree "$version"
+prepare_tree
 compile
 echo "$want" > "$stamp"
 echo "ngtcp2: built h09client/h09server from $version with $(ls "$here"/patches/*.patch | wc -l) patches"

@@ -19,12 +19,13 @@ const MODES = {
   // rebinding: quiche validates the client's new path itself.
   'rebind-port': 'transfer', 'rebind-addr': 'transfer',
 };
-const SERVER_ONLY = { keyupdate: 'transfer' };  // the server only answers the client's key update
+// Server side only: it answers a client's key update and unknown versions by itself.
+const SERVER_ONLY = { keyupdate: 'transfer', versionnegotiation: 'transfer' };
 const IDLE_TIMEOUT_MS = 30000;
 const log = (...args) => console.error('quiche', process.env.ROLE, ...args);
 
 /** quiche configuration shared by every connection of one role. */
-function makeConfig(quiche, role, mode) {
+function makeConfig(quiche, role) {
   const config = role === 'server'
     ? quiche.Config.withBoringSslCtx(false, false, null,
       [fs.readFileSync('/certs/priv.key')], [fs.readFileSync('/certs/cert.pem')], null)
@@ -125,7 +126,7 @@ async function openSocket(family, port) {
 
 /** Serves /www until killed: one stream per request "GET /<path>\r\n". */
 async function runServer(quiche, mode) {
-  const config = makeConfig(quiche, 'server', mode);
+  const config = makeConfig(quiche, 'server');
   let socket;
   try { socket = await openSocket(6, 443); } catch { socket = await openSocket(4, 443); }
   const address = socket.address();
@@ -191,9 +192,11 @@ function validateToken(key, rinfo, token) {
 }
 
 /** After any packet or timeout: read requests, push responses, send, clean up. */
+const streamBuf = Buffer.allocUnsafe(65536);  // scratch for stream reads, reused
+
 function serveEvent(transport, conns, state) {
   const { conn } = state;
-  const buf = Buffer.alloc(65536);
+  const buf = streamBuf;
   for (const id of conn.readable()) {
     let chunk;
     while ((chunk = safe(() => conn.streamRecv(id, buf))) != null) {
@@ -255,7 +258,7 @@ async function runClient(quiche, mode) {
   const local = { host: family === 6 ? '::' : '0.0.0.0', port: socket.address().port };
   const transport = new Transport(quiche, socket, local);
   const server = { host: address, port: urls[0].port };
-  const config = makeConfig(quiche, 'client', mode);
+  const config = makeConfig(quiche, 'client');
   const session = { ticket: null };
   const batches = mode === 'multiconnect' ? urls.map((u) => [u])
     : (mode === 'resumption' || mode === 'zerortt') ? [urls.slice(0, 1), urls.slice(1)] : [urls];

@@ -79,13 +79,9 @@ Status WriteReadyFile(const std::string& path) {
   return {};
 }
 
-Result<trace::PcapWriter> OpenPcap(const std::string& path) {
-  if (path.empty()) return trace::PcapWriter();
-  Result<trace::PcapWriter> pcap = trace::PcapWriter::Create(path);
-  if (!pcap) return pcap.error();
-  // Flush the header now: even a run killed before its first packet leaves a valid pcap.
-  if (Status s = pcap->Flush(); !s) return s.error();
-  return pcap;
+Result<PcapBuffer> OpenPcap(const std::string& path) {
+  if (path.empty()) return PcapBuffer();
+  return PcapBuffer::Create(path);  // writes the header at once: a killed run leaves a valid pcap
 }
 
 double CpuSeconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
@@ -176,14 +172,14 @@ Status Simulator::Setup() {
   if (!right) return right.error();
   right_tun_ = std::move(*right);
 
-  Result<trace::PcapWriter> pcap_left = OpenPcap(config_.pcap_left);
+  Result<PcapBuffer> pcap_left = OpenPcap(config_.pcap_left);
   if (!pcap_left) return pcap_left.error();
   pcap_left_ = std::move(*pcap_left);
-  Result<trace::PcapWriter> pcap_right = OpenPcap(config_.pcap_right);
+  Result<PcapBuffer> pcap_right = OpenPcap(config_.pcap_right);
   if (!pcap_right) return pcap_right.error();
   pcap_right_ = std::move(*pcap_right);
-  trace::PcapWriter* left_pcap = config_.pcap_left.empty() ? nullptr : &pcap_left_;
-  trace::PcapWriter* right_pcap = config_.pcap_right.empty() ? nullptr : &pcap_right_;
+  PcapBuffer* left_pcap = pcap_left_.is_open() ? &pcap_left_ : nullptr;
+  PcapBuffer* right_pcap = pcap_right_.is_open() ? &pcap_right_ : nullptr;
   to_server_.ingress_pcap = left_pcap;  // client's packets as the client side sees them
   to_server_.egress_pcap = right_pcap;  // ... and as they reach the server side
   to_client_.ingress_pcap = right_pcap;
@@ -240,7 +236,7 @@ Status Simulator::ReadBurst(Path& path) {
     const TimePoint now = SimClock::now();
     const int64_t realtime = RealtimeNs();
     if (path.ingress_pcap != nullptr) {
-      if (Status s = path.ingress_pcap->Write(realtime, bytes); !s) return s;
+      if (Status s = path.ingress_pcap->Append(realtime, bytes); !s) return s;
     }
     Packet packet{.bytes = TakeBuffer(), .index = path.next_index++};
     packet.bytes.assign(bytes.begin(), bytes.end());
@@ -267,7 +263,7 @@ Status Simulator::Deliver(Path& path, TimePoint now) {
         Log(fmt::format("write-back {} #{} failed: {}", path.name, packet.index, s.error().Text()));
       }
     } else if (path.egress_pcap != nullptr) {
-      if (Status s = path.egress_pcap->Write(RealtimeNs(), packet.bytes); !s) return s;
+      if (Status s = path.egress_pcap->Append(RealtimeNs(), packet.bytes); !s) return s;
     }
     if (buffers_.size() < kMaxFreeBuffers) buffers_.push_back(std::move(packet.bytes));
   }
@@ -319,9 +315,8 @@ Status Simulator::ArmTimer() {
 }
 
 Status Simulator::FlushPcaps() {
-  for (trace::PcapWriter* pcap : {&pcap_left_, &pcap_right_}) {
-    if (pcap->packets() == 0) continue;  // also covers "no pcap requested"
-    if (Status s = pcap->Flush(); !s) return s;
+  for (PcapBuffer* pcap : {&pcap_left_, &pcap_right_}) {
+    if (Status s = pcap->Flush(); !s) return s;  // no-op when not requested or empty
   }
   return {};
 }

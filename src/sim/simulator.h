@@ -3,10 +3,12 @@
 // direction's Link (link.h), and writes it back when the link delivers it; it
 // writes the client-side and server-side pcaps with the reference's semantics
 // (interop-runner-facts.md §4: each side's capture sees its own endpoint's packets
-// before the link, the other endpoint's after). The loop holds no link or impairment
-// logic: Link (link.h) queues and delays, Impairments (impairments.h) decides drops,
-// corruption and NAT rewriting as packets leave the link, and every decision is written
-// to stderr (the sim log) as one line with direction and 1-based per-direction index.
+// before the link, the other endpoint's after; one thread writes both, so records stay in
+// time order; pcap_buffer.h keeps them in memory and writes them every 100 ms). The loop
+// holds no link or impairment logic: Link (link.h) queues and delays, Impairments
+// (impairments.h) decides drops, corruption and NAT rewriting as packets leave the link,
+// and every decision is written to stderr (the sim log) as one line with direction and
+// 1-based per-direction index.
 //
 // Cross traffic: the simulator forwards every IP packet that crosses the two veths,
 // TCP included, through the same Link and queue. A competing TCP flow (e.g. iperf3 -c in
@@ -26,10 +28,10 @@
 
 #include "sim/impairments.h"
 #include "sim/link.h"
+#include "sim/pcap_buffer.h"
 #include "sim/routing.h"
 #include "sim/scenario.h"
 #include "sim/tun_device.h"
-#include "trace/pcap_writer.h"
 #include "util/result.h"
 
 namespace qir::sim {
@@ -106,18 +108,18 @@ class Simulator {
  private:
   /// One direction through the simulator.
   struct Path {
-    const char* name;                 ///< "to_server" / "to_client", used in logs
-    Direction direction;              ///< which way the packets go
-    TunDevice* tun;                   ///< read from, and written back to once delivered
-    Link link;                        ///< the bottleneck in this direction
-    trace::PcapWriter* ingress_pcap;  ///< capture before the link (sender's side); may be null
-    trace::PcapWriter* egress_pcap;   ///< capture after the link (receiver's side); may be null
-    uint64_t next_index = 1;          ///< 1-based index of the next packet read
-    uint64_t write_errors = 0;        ///< packets the kernel refused on write-back
-    uint64_t impaired = 0;            ///< packets dropped by an impairment (not the queue)
-    uint64_t ignored = 0;             ///< link-local / multicast packets not forwarded (no index)
-    LatenessHistogram lateness;       ///< written-back time minus scheduled arrival
-    std::vector<Packet> due;          ///< reused buffer for Link::PopDueInto
+    const char* name;            ///< "to_server" / "to_client", used in logs
+    Direction direction;         ///< which way the packets go
+    TunDevice* tun;              ///< read from, and written back to once delivered
+    Link link;                   ///< the bottleneck in this direction
+    PcapBuffer* ingress_pcap;    ///< capture before the link (sender's side); may be null
+    PcapBuffer* egress_pcap;     ///< capture after the link (receiver's side); may be null
+    uint64_t next_index = 1;     ///< 1-based index of the next packet read
+    uint64_t write_errors = 0;   ///< packets the kernel refused on write-back
+    uint64_t impaired = 0;       ///< packets dropped by an impairment (not the queue)
+    uint64_t ignored = 0;        ///< link-local / multicast packets not forwarded (no index)
+    LatenessHistogram lateness;  ///< written-back time minus scheduled arrival
+    std::vector<Packet> due;     ///< reused buffer for Link::PopDueInto
   };
 
   explicit Simulator(const SimulatorConfig& config);
@@ -140,8 +142,8 @@ class Simulator {
   TunDevice left_tun_;     ///< qsim-l: client→server packets
   TunDevice right_tun_;    ///< qsim-r: server→client packets
   PolicyRouting routing_;  ///< declared after the TUNs: removed before they close
-  trace::PcapWriter pcap_left_;
-  trace::PcapWriter pcap_right_;
+  PcapBuffer pcap_left_;   ///< buffered in memory, written every kFlushInterval
+  PcapBuffer pcap_right_;
   Path to_server_;
   Path to_client_;
   Impairments impairments_;

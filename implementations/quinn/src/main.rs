@@ -14,7 +14,7 @@ pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + S
 fn main() -> ExitCode {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     let (role, testcase) = (var("ROLE"), var("TESTCASE"));
-    let mode = match testcase::Mode::parse(&testcase) {
+    let mode = match testcase::Mode::parse(&testcase, role == "server") {
         Some(mode) => mode,
         None => {
             eprintln!("quinn: unsupported TESTCASE '{}'", testcase);

@@ -1,8 +1,9 @@
 //! hq-interop server (HTTP/0.9 over QUIC, RFC 9000 streams): every
 //! bidirectional stream carries "GET /<path>\r\n" and is answered with the
-//! file from /www followed by FIN. Listens on UDP 443, dual-stack when it can.
+//! file from /www followed by FIN. Listens on UDP 443 over IPv4 and IPv6.
 use crate::testcase::Mode;
 use crate::{tls, Result};
+use socket2::{Domain, Protocol, Socket, Type};
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -22,19 +23,43 @@ pub async fn run(mode: Mode) -> Result<()> {
     let mut transport = quinn::TransportConfig::default();
     transport.max_concurrent_bidi_streams(MAX_STREAMS.into()).max_concurrent_uni_streams(0u32.into());
     config.transport_config(Arc::new(transport));
-    let endpoint = bind(config)?;
-    eprintln!("quinn server: listening on {} ({:?})", endpoint.local_addr()?, mode);
-    while let Some(connecting) = endpoint.accept().await {
-        tokio::spawn(serve_connection(connecting));
+    let mut loops = Vec::new();
+    for endpoint in bind(config)? {
+        eprintln!("quinn server: listening on {} ({:?})", endpoint.local_addr()?, mode);
+        loops.push(tokio::spawn(accept_loop(endpoint)));
+    }
+    for accepting in loops {
+        accepting.await?;
     }
     Ok(())
 }
 
-fn bind(config: quinn::ServerConfig) -> Result<quinn::Endpoint> {
-    let any6: SocketAddr = "[::]:443".parse()?;
-    match quinn::Endpoint::server(config.clone(), any6) {
-        Ok(endpoint) => Ok(endpoint),
-        Err(_) => Ok(quinn::Endpoint::server(config, "0.0.0.0:443".parse()?)?),
+/// Endpoints on UDP 443, IPv4 and IPv6 on separate sockets: quinn-udp 0.3
+/// marks ECN towards IPv4-mapped addresses with IPV6_TCLASS, which Linux
+/// ignores, so a dual-stack socket would send IPv4 packets without ECN.
+fn bind(config: quinn::ServerConfig) -> Result<Vec<quinn::Endpoint>> {
+    let mut endpoints = vec![endpoint(config.clone(), "0.0.0.0:443".parse()?)?];
+    match endpoint(config, "[::]:443".parse()?) {
+        Ok(endpoint) => endpoints.push(endpoint),
+        Err(e) => eprintln!("quinn server: no IPv6 socket: {}", e),
+    }
+    Ok(endpoints)
+}
+
+fn endpoint(config: quinn::ServerConfig, addr: SocketAddr) -> Result<quinn::Endpoint> {
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    let endpoint_config = quinn::EndpointConfig::default();
+    Ok(quinn::Endpoint::new(endpoint_config, Some(config), socket.into(), quinn::TokioRuntime)?)
+}
+
+async fn accept_loop(endpoint: quinn::Endpoint) {
+    while let Some(connecting) = endpoint.accept().await {
+        tokio::spawn(serve_connection(connecting));
     }
 }
 
