@@ -114,11 +114,13 @@ Verdict NeedKeys(const CheckInput& in) {
       "no usable key log: neither endpoint logged a SERVER_HANDSHAKE_TRAFFIC_SECRET, and this test reads encrypted frames");
 }
 
-int CountCompletedHandshakes(const trace::Trace& server_side) {
+int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side) {
   std::set<std::vector<uint8_t>> continued;  // server SCIDs the client addressed in Handshake packets
-  for (const trace::Packet& p : server_side.packets) {
-    if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
-      continued.insert(p.header.dcid);
+  for (const trace::Trace* t : {&server_side, &client_side}) {
+    for (const trace::Packet& p : t->packets) {
+      if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
+        continued.insert(p.header.dcid);
+      }
     }
   }
   std::set<std::vector<uint8_t>> counted;

@@ -39,12 +39,13 @@ std::string VersionString(uint32_t version);
 /// Tests that must read encrypted frames call it first (the reference's "needs keylog").
 Verdict NeedKeys(const CheckInput& in);
 
-/// Handshakes that got past the server's first flight: connections of the
-/// server-side trace on which the client sent a Handshake packet. A corrupted
-/// or lost client Initial can make a server answer a connection the client
-/// never saw; counting only connections the client continued keeps such
-/// throw-away connections out (the reference's flaky over-count, its issue #125).
-int CountCompletedHandshakes(const trace::Trace& server_side);
+/// Handshakes that got past the server's first flight: server Initial SCIDs
+/// (server-side trace) to which the client sent a Handshake packet (seen in
+/// either trace: the client-side one has them before any loss). A corrupted or
+/// lost client Initial can make a server answer a connection the client never
+/// saw; counting only connections the client continued keeps such throw-away
+/// connections out (the reference's flaky over-count, its issue #125).
+int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side);
 
 /// Handshake count by the reference's rule, then the version+files check.
 Verdict CheckTransferLike(const CheckInput& in);

@@ -14,7 +14,7 @@ namespace {
 constexpr int kConnections = 50;
 
 Verdict CheckManyHandshakes(const CheckInput& in) {
-  if (int got = CountCompletedHandshakes(*in.server_side); got != kConnections) {
+  if (int got = CountCompletedHandshakes(*in.server_side, *in.client_side); got != kConnections) {
     return Verdict::Failed(fmt::format("expected {} completed handshakes, saw {} ({} server Initial SCIDs in all)",
                                        kConnections, got, CountHandshakes(*in.server_side)));
   }

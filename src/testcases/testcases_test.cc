@@ -358,6 +358,13 @@ TEST(Synthesized, RebindPortNeedsChallengeOnTheNewPathAndAnAnswer) {
   ExpectUnsupportedWithoutKeys("rebind-port", Rebound(true, true, false));
   ExpectFail("rebind-port", Rebound(false, true, false), "carries no PATH_CHALLENGE");
   ExpectFail("rebind-port", Rebound(true, false, false), "never answered PATH_CHALLENGE 0102030405060708");
+  Cell old_path_probe = Rebound(true, true, false);  // an extra challenge to the abandoned path needs no answer
+  trace::Packet probe = old_path_probe.server.packets[old_path_probe.server.packets.size() - 2];
+  trace::Frame pc = FrameOf(FrameType::kPathChallenge);
+  pc.path_data = {9, 9, 9, 9, 9, 9, 9, 9};
+  probe.frames = {pc};
+  old_path_probe.server.packets.push_back(probe);
+  ExpectPass("rebind-port", old_path_probe);
   Cell one_path;
   Handshake(one_path, 1);
   ExpectFail("rebind-port", one_path, "only one path");
