@@ -17,6 +17,7 @@
 #include "netns/topology.h"
 #include "runner/cell_log.h"
 #include "runner/cert_chain.h"
+#include "runner/endpoint_launch.h"
 #include "runner/server_probe.h"
 #include "runner/test_files.h"
 #include "trace/keylog.h"
@@ -33,7 +34,6 @@ using results::CellResult;
 using results::Outcome;
 using std::chrono::milliseconds;
 
-constexpr int kUnsupportedExit = 127;
 constexpr milliseconds kSimReadyTimeout{10000};
 constexpr milliseconds kServerReadyTimeout{10000};
 constexpr milliseconds kStopGrace{2000};
@@ -86,10 +86,9 @@ class CellRun {
   std::optional<Ending> RunClient();
   void StopAll();
   Ending Judge();
-  std::vector<std::string> EndpointArgv(const Implementation& impl, const std::string& role,
-                                        const std::string& ns, const std::string& www,
-                                        const std::string& downloads, const std::string& logs) const;
-  std::vector<std::string> EndpointEnv(const std::string& role) const;
+  std::vector<std::string> Argv(const Implementation& impl, const std::string& role, const std::string& ns,
+                                const std::string& www, const std::string& downloads, const std::string& logs) const;
+  std::vector<std::string> Env(const std::string& role) const;
   std::string TailOf(const std::string& path) const;
   std::optional<trace::KeyLog> ChooseKeyLog();
   void EmbedKeyLog();
@@ -150,36 +149,28 @@ std::optional<Ending> CellRun::StartSimulator() {
   return std::nullopt;
 }
 
-std::vector<std::string> CellRun::EndpointEnv(const std::string& role) const {
+std::vector<std::string> CellRun::Env(const std::string& role) const {
   const testcases::TestCase& t = *spec_.test;
   std::string requests;
   for (const std::string& f : files_) requests += (requests.empty() ? "" : " ") + (t.url_prefix + f);
-  return {"ROLE=" + role,
-          std::string("TESTCASE=") + (role == "server" ? t.server_testcase : t.client_testcase),
-          std::string("TESTCASE_CONTEXT=") + t.name,
-          "REQUESTS=" + requests,
-          "SSLKEYLOGFILE=/logs/keys.log",
-          "QLOGDIR=/logs/qlog/",
-          "HOME=/tmp"};
+  return EndpointEnv(role, role == "server" ? t.server_testcase : t.client_testcase, t.name, requests);
 }
 
-std::vector<std::string> CellRun::EndpointArgv(const Implementation& impl, const std::string& role,
-                                               const std::string& ns, const std::string& www,
-                                               const std::string& downloads, const std::string& logs) const {
-  return {spec_.qir_binary, "_exec", "--netns", ns,
-          "--root", spec_.work_dir + "/root-" + role, "--tmp", spec_.work_dir + "/tmp-" + role,
-          "--hosts", dirs_.hosts,
-          "--bind", www + ":/www:ro", "--bind", downloads + ":/downloads",
-          "--bind", dirs_.certs + ":/certs:ro", "--bind", logs + ":/logs",
-          "--bind", impl.dir + ":/impl:ro", "--", "/impl/" + impl.run};
+std::vector<std::string> CellRun::Argv(const Implementation& impl, const std::string& role, const std::string& ns,
+                                       const std::string& www, const std::string& downloads,
+                                       const std::string& logs) const {
+  return EndpointArgv(spec_.qir_binary, impl, ns,
+                      {.root = spec_.work_dir + "/root-" + role, .tmp = spec_.work_dir + "/tmp-" + role,
+                       .hosts = dirs_.hosts, .www = www, .downloads = downloads, .certs = dirs_.certs,
+                       .logs = logs});
 }
 
 std::optional<Ending> CellRun::StartServer() {
   const Implementation& impl = *spec_.server;
   Result<util::Child> server = util::Spawn(
-      {.argv = EndpointArgv(impl, "server", topology_.names().server, dirs_.www, dirs_.server_downloads,
+      {.argv = Argv(impl, "server", topology_.names().server, dirs_.www, dirs_.server_downloads,
                             dirs_.server_logs),
-       .env = EndpointEnv("server"),
+       .env = Env("server"),
        .stdout_path = dirs_.server_logs + "/output.log"});
   if (!server.ok()) return Ending{Outcome::kError, "server: " + server.error().Text()};
   server_ = std::move(*server);
@@ -206,9 +197,9 @@ std::optional<Ending> CellRun::StartServer() {
 std::optional<Ending> CellRun::RunClient() {
   const Implementation& impl = *spec_.client;
   Result<util::Child> client = util::Spawn(
-      {.argv = EndpointArgv(impl, "client", topology_.names().client, dirs_.client_www, dirs_.downloads,
+      {.argv = Argv(impl, "client", topology_.names().client, dirs_.client_www, dirs_.downloads,
                             dirs_.client_logs),
-       .env = EndpointEnv("client"),
+       .env = Env("client"),
        .stdout_path = dirs_.client_logs + "/output.log"});
   if (!client.ok()) return Ending{Outcome::kError, "client: " + client.error().Text()};
   client_ = std::move(*client);

@@ -9,6 +9,7 @@
 #include "netns/namespace_ops.h"
 #include "netns/topology.h"
 #include "runner/cert_chain.h"
+#include "runner/endpoint_launch.h"
 #include "util/subprocess.h"
 #include "util/temp_file.h"
 
@@ -16,7 +17,6 @@ namespace qir::runner {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int kUnsupportedExit = 127;
 constexpr std::chrono::seconds kComplianceTimeout{10};
 
 std::string RandomTestcase() {
@@ -42,12 +42,10 @@ Compliance CheckCompliance(const Implementation& impl, const std::string& role, 
   const std::string testcase = RandomTestcase();
   const std::string w = work_dir;
   Result<util::Child> child = util::Spawn(
-      {.argv = {qir_binary, "_exec", "--netns", ns, "--root", w + "/root", "--tmp", w + "/tmp", "--hosts", w + "/hosts",
-                "--bind", w + "/www:/www:ro", "--bind", w + "/downloads:/downloads", "--bind", w + "/certs:/certs:ro",
-                "--bind", w + "/logs:/logs", "--bind", impl.dir + ":/impl:ro", "--", "/impl/" + impl.run},
-       .env = {"ROLE=" + role, "TESTCASE=" + testcase, "TESTCASE_CONTEXT=" + testcase,
-               "REQUESTS=https://server4:443/compliance", "SSLKEYLOGFILE=/logs/keys.log", "QLOGDIR=/logs/qlog/",
-               "HOME=/tmp"},
+      {.argv = EndpointArgv(qir_binary, impl, ns,
+                            {.root = w + "/root", .tmp = w + "/tmp", .hosts = w + "/hosts", .www = w + "/www",
+                             .downloads = w + "/downloads", .certs = w + "/certs", .logs = w + "/logs"}),
+       .env = EndpointEnv(role, testcase, testcase, "https://server4:443/compliance"),
        .stdout_path = log_path});
   Compliance result;
   if (!child.ok()) {
