@@ -18,24 +18,18 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+
+#include "util/openssl_ptr.h"
 #include <vector>
 
 namespace qir::runner {
 namespace {
 
-/// unique_ptr deleter calling an OpenSSL free function.
-template <auto kFree>
-struct OsslDeleter {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
-using ExtPtr = std::unique_ptr<X509_EXTENSION, OsslDeleter<X509_EXTENSION_free>>;
-using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
+using util::BioPtr;
+using util::PkeyPtr;
+using util::X509Ptr;
+using BignumPtr = util::OsslPtr<BIGNUM, BN_free>;
+using ExtPtr = util::OsslPtr<X509_EXTENSION, X509_EXTENSION_free>;
 
 constexpr const char* kCurve = "P-256";
 constexpr long kNotBeforeOffsetS = -3600;          // now - 1 h, tolerates small clock skew

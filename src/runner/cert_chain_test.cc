@@ -16,29 +16,24 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+
+#include "util/openssl_ptr.h"
 #include <string>
 #include <vector>
 
 namespace qir::runner {
 namespace {
 
-template <auto kFree>
-struct OsslDeleter {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY_free>>;
-using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
-using StorePtr = std::unique_ptr<X509_STORE, OsslDeleter<X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OsslDeleter<X509_STORE_CTX_free>>;
+using util::BioPtr;
+using util::PkeyPtr;
+using util::X509Ptr;
+using StorePtr = util::OsslPtr<X509_STORE, X509_STORE_free>;
+using StoreCtxPtr = util::OsslPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
 struct StackDeleter {  // sk_X509_free is a macro-generated inline, not an addressable function
   void operator()(STACK_OF(X509) * p) const { sk_X509_free(p); }
 };
 using StackPtr = std::unique_ptr<STACK_OF(X509), StackDeleter>;
-using NamesPtr = std::unique_ptr<GENERAL_NAMES, OsslDeleter<GENERAL_NAMES_free>>;
+using NamesPtr = util::OsslPtr<GENERAL_NAMES, GENERAL_NAMES_free>;
 
 /// A fresh directory under the system temp dir, removed with its contents on destruction.
 /// Move-less and copy-less: it owns a path on disk.
