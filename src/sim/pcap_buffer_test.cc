@@ -67,14 +67,37 @@ TEST(PcapBufferTest, AppendWritesOutOnceTheThresholdIsReached) {
   ASSERT_TRUE(pcap);
   std::vector<uint8_t> packet(1400, 0x45);
   size_t appended = 0;
-  while (pcap->buffered() < PcapBuffer::kAutoFlushBytes) {
+  while (pcap->buffered() + packet.size() + 16 < PcapBuffer::kAutoFlushBytes) {
     ASSERT_TRUE(pcap->Append(1'000'000'000, packet));
     ++appended;
   }
-  ASSERT_TRUE(pcap->Append(1'000'000'000, packet));  // triggers the write of the rest
+  ASSERT_TRUE(pcap->Append(1'000'000'000, packet));  // hands everything to the writer
+  EXPECT_EQ(pcap->buffered(), 0u);
+  ASSERT_TRUE(pcap->Flush());
   Result<std::vector<trace::CapturedPacket>> read = trace::ReadCaptureFile(tmp.path());
   ASSERT_TRUE(read) << read.error().Text();
-  EXPECT_EQ(read->size(), appended);
+  EXPECT_EQ(read->size(), appended + 1);
+}
+
+TEST(PcapBufferTest, ManyBuffersInFlightKeepEveryRecordInOrder) {
+  // More full buffers than the writer queue holds: Submit waits instead of dropping.
+  TempPath tmp;
+  Result<PcapBuffer> pcap = PcapBuffer::Create(tmp.path());
+  ASSERT_TRUE(pcap);
+  std::vector<uint8_t> packet(1400, 0x45);
+  const size_t per_buffer = PcapBuffer::kAutoFlushBytes / (packet.size() + 16) + 1;
+  const size_t total = per_buffer * (PcapBuffer::kMaxPendingBuffers + 4);
+  for (size_t i = 0; i < total; ++i) {
+    ASSERT_TRUE(pcap->Append(static_cast<int64_t>(i), packet));
+    if (i % 1000 == 0) {
+      ASSERT_TRUE(pcap->Submit());
+    }
+  }
+  ASSERT_TRUE(pcap->Flush());
+  Result<std::vector<trace::CapturedPacket>> read = trace::ReadCaptureFile(tmp.path());
+  ASSERT_TRUE(read) << read.error().Text();
+  ASSERT_EQ(read->size(), total);
+  for (size_t i = 0; i < total; i += 997) EXPECT_EQ((*read)[i].time_ns, static_cast<int64_t>(i));
 }
 
 TEST(PcapBufferTest, DestructorFlushes) {
@@ -91,6 +114,7 @@ TEST(PcapBufferTest, DestructorFlushes) {
 
 TEST(PcapBufferTest, Errors) {
   EXPECT_FALSE(PcapBuffer::Create("/nonexistent-dir/x.pcap"));
+  EXPECT_FALSE(PcapBuffer::Create("/dev/full"));  // the header write fails: ENOSPC
   PcapBuffer closed;
   EXPECT_FALSE(closed.is_open());
   EXPECT_FALSE(closed.Append(0, std::vector<uint8_t>(20, 0x45)));

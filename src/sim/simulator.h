@@ -1,6 +1,7 @@
-// Simulator: the event loop of `qir sim`. It reads packets from the two TUNs that
-// policy routing (routing.h) diverts traffic into, passes each through its
-// direction's Link (link.h), and writes it back when the link delivers it; it
+// Simulator: the event loop of `qir sim`. It takes the packets arriving on its namespace's
+// two veths from their receive rings (packet_port.h), passes each through its direction's
+// Link (link.h), and sends it out of the other veth when the link delivers it (kernel
+// forwarding is off meanwhile, kernel_forwarding.h); it
 // writes the client-side and server-side pcaps with the reference's semantics
 // (interop-runner-facts.md §4: each side's capture sees its own endpoint's packets
 // before the link, the other endpoint's after; one thread writes both, so records stay in
@@ -29,9 +30,9 @@
 #include "sim/impairments.h"
 #include "sim/link.h"
 #include "sim/pcap_buffer.h"
-#include "sim/routing.h"
+#include "sim/kernel_forwarding.h"
 #include "sim/scenario.h"
-#include "sim/tun_device.h"
+#include "sim/packet_port.h"
 #include "util/result.h"
 
 namespace qir::sim {
@@ -39,7 +40,8 @@ namespace qir::sim {
 /// Everything `qir sim` needs; plain data filled by the CLI.
 struct SimulatorConfig {
   Scenario scenario;       ///< link behaviour per direction
-  RoutingConfig routing;   ///< veth and TUN names, routing tables
+  std::string left_interface = "left";    ///< veth facing the client
+  std::string right_interface = "right";  ///< veth facing the server
   std::string pcap_left;   ///< client-side capture (trace_node_left.pcap); empty = none
   std::string pcap_right;  ///< server-side capture (trace_node_right.pcap); empty = none
   std::string ready_file;  ///< gets "ready\n" once forwarding works; empty = none
@@ -66,7 +68,7 @@ class LatenessHistogram {
   std::chrono::nanoseconds max_{0};
 };
 
-/// False for packets a router never forwards, which policy routing still hands to the TUN:
+/// False for packets a router never forwards, which the receive filter still lets through:
 /// IPv4 multicast/broadcast destinations (224.0.0.0 and up), IPv6 multicast destinations
 /// (ff00::/8, e.g. MLD reports), IPv6 link-local sources (fe80::/10, RFC 4291 §2.5.6) and
 /// anything too short to be an IP header. The simulator ignores them: no index, no capture,
@@ -92,15 +94,15 @@ class ScopedFd {
 /// The running simulator. Not movable (the loop keeps pointers into it); held by unique_ptr.
 class Simulator {
  public:
-  /// Blocks SIGINT/SIGTERM (delivered through a signalfd instead), creates the TUNs,
-  /// installs policy routing, opens the pcaps and the epoll/timer fds.
+  /// Blocks SIGINT/SIGTERM (delivered through a signalfd instead), attaches to both
+  /// interfaces, switches kernel forwarding off, opens the pcaps and the epoll/timer fds.
   static Result<std::unique_ptr<Simulator>> Create(const SimulatorConfig& config);
   ~Simulator();
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
 
   /// Writes the ready file, then forwards packets until SIGINT/SIGTERM; then flushes
-  /// the pcaps and removes the routing. Returns an error on an I/O failure.
+  /// the pcaps and restores kernel forwarding. Returns an error on an I/O failure.
   Status Run();
   /// One line per direction (received, dropped, delivered, bytes, lateness) plus CPU time.
   std::string Summary() const;
@@ -110,14 +112,20 @@ class Simulator {
   struct Path {
     const char* name;            ///< "to_server" / "to_client", used in logs
     Direction direction;         ///< which way the packets go
-    TunDevice* tun;              ///< read from, and written back to once delivered
+    PacketPort* ingress;         ///< where this direction's packets arrive
+    PacketPort* egress;          ///< where they leave once the link delivers them
     Link link;                   ///< the bottleneck in this direction
     PcapBuffer* ingress_pcap;    ///< capture before the link (sender's side); may be null
     PcapBuffer* egress_pcap;     ///< capture after the link (receiver's side); may be null
     uint64_t next_index = 1;     ///< 1-based index of the next packet read
-    uint64_t write_errors = 0;   ///< packets the kernel refused on write-back
+    uint64_t write_errors = 0;   ///< packets the kernel refused to send
+    uint64_t ring_drops = 0;     ///< packets lost before the simulator (receive ring full)
+    uint64_t truncated = 0;      ///< packets longer than a ring frame (not forwarded)
+    TimePoint last_arrival{};    ///< keeps arrival times monotonic if the wall clock steps
     uint64_t impaired = 0;       ///< packets dropped by an impairment (not the queue)
     uint64_t ignored = 0;        ///< link-local / multicast packets not forwarded (no index)
+    std::vector<size_t> queued;  ///< positions in `due` of the packets queued on `egress`
+    std::vector<SendFailure> failures;  ///< reused: Flush's refusals
     LatenessHistogram lateness;  ///< written-back time minus scheduled arrival
     std::vector<Packet> due;     ///< reused buffer for Link::PopDueInto
   };
@@ -127,9 +135,12 @@ class Simulator {
   Status SetupEventFds();
   void RaisePriority();
   Status ReadBurst(Path& path);
+  /// Adds the rings' drop counters (a getsockopt each, so once per flush) to the paths.
+  void CountRingDrops();
   Status Deliver(Path& path, TimePoint now);
   Status ArmTimer();
-  Status FlushPcaps();
+  /// Hands both pcaps' records to their writer threads; `wait` also waits until written.
+  Status FlushPcaps(bool wait);
   void Shutdown();
   /// Appends one line to the sim log (stderr), buffered; flushed with the pcaps.
   void Log(std::string_view line);
@@ -139,9 +150,9 @@ class Simulator {
   std::vector<uint8_t> TakeBuffer();
 
   SimulatorConfig config_;
-  TunDevice left_tun_;     ///< qsim-l: client→server packets
-  TunDevice right_tun_;    ///< qsim-r: server→client packets
-  PolicyRouting routing_;  ///< declared after the TUNs: removed before they close
+  PacketPort left_port_;             ///< client-facing veth: client→server packets arrive here
+  PacketPort right_port_;            ///< server-facing veth: server→client packets arrive here
+  KernelForwardingOff forwarding_;  ///< restored at Shutdown (or destruction)
   PcapBuffer pcap_left_;   ///< buffered in memory, written every kFlushInterval
   PcapBuffer pcap_right_;
   Path to_server_;
@@ -156,6 +167,7 @@ class Simulator {
   TimePoint timer_armed_for_{};  ///< deadline the timerfd is set to; epoch = disarmed
   TimePoint last_flush_{};
   bool shut_down_ = false;
+  uint64_t wakeups_ = 0;  ///< epoll_wait returns: packets per wake-up shows the batching
 };
 
 }  // namespace qir::sim
