@@ -123,7 +123,8 @@ int SimCommand(int argc, char** argv) {
     return 2;
   }
   sim::SimulatorConfig config{.scenario = *scenario,
-                              .routing = {.left_if = flags.left, .right_if = flags.right},
+                              .left_interface = flags.left,
+                              .right_interface = flags.right,
                               .pcap_left = flags.pcap_left,
                               .pcap_right = flags.pcap_right,
                               .ready_file = flags.ready_file,
