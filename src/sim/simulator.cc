@@ -30,6 +30,9 @@ namespace {
 /// Packets taken from one ring per wake-up, so one busy direction cannot starve the
 /// other or the timer (ngtcp2's max_events_ idea); level-triggered epoll resumes it.
 constexpr int kMaxReadsPerWake = 256;
+/// Upper bound of the timer's early arming (and so of one spin): wake-ups later than this
+/// are stalls, not the usual latency, and are not learned from beyond it.
+constexpr std::chrono::microseconds kMaxTimerAdvance{200};
 /// Rounds of ring reads and deliveries per epoll_wait while packets keep arriving.
 constexpr int kMaxRoundsPerWake = 64;
 /// A kernel arrival timestamp further from the read time than this is not trusted (the
@@ -341,11 +344,18 @@ void Simulator::LogStart(TimePoint start) {
   }
 }
 
-Status Simulator::ArmTimer() {
+std::optional<TimePoint> Simulator::NextDelivery() const {
   std::optional<TimePoint> next = to_server_.link.NextDelivery();
   std::optional<TimePoint> other = to_client_.link.NextDelivery();
   if (!next || (other && *other < *next)) next = other;
-  TimePoint deadline = next.value_or(TimePoint{});
+  return next;
+}
+
+Status Simulator::ArmTimer() {
+  std::optional<TimePoint> next = NextDelivery();
+  // Armed early by the usual wake-up latency; the loop spins out the rest (AwaitDue).
+  TimePoint deadline = next ? *next - timer_advance_ : TimePoint{};
+  if (next && deadline == TimePoint{}) deadline += std::chrono::nanoseconds(1);  // epoch = off
   if (deadline == timer_armed_for_) return {};
   // steady_clock is CLOCK_MONOTONIC on Linux, so its epoch offsets are timerfd's absolute times.
   auto ns =
@@ -358,6 +368,21 @@ Status Simulator::ArmTimer() {
   }
   timer_armed_for_ = deadline;
   return {};
+}
+
+void Simulator::AwaitDue() {
+  const TimePoint woke = SimClock::now();
+  if (timer_armed_for_ != TimePoint{} && woke >= timer_armed_for_) {
+    // Learn the wake-up latency (EWMA, 1/8 weight), capped so one stall cannot push
+    // deliveries into a long spin.
+    auto latency = std::min<std::chrono::nanoseconds>(woke - timer_armed_for_, kMaxTimerAdvance);
+    timer_advance_ += (latency - timer_advance_) / 8;
+  }
+  std::optional<TimePoint> next = NextDelivery();
+  if (!next || *next <= woke || *next - woke > kMaxTimerAdvance) return;
+  while (SimClock::now() < *next) {
+    // Spin: at most kMaxTimerAdvance, and usually a few microseconds.
+  }
 }
 
 Status Simulator::FlushPcaps(bool wait) {
@@ -387,6 +412,7 @@ Status Simulator::Run() {
       if (fd == timer_.get()) {
         uint64_t expirations = 0;
         (void)::read(fd, &expirations, sizeof(expirations));
+        AwaitDue();
       }
     }
     // Both rings are read whatever woke the loop (a memory read each), and again while

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -138,7 +139,13 @@ class Simulator {
   /// Adds the rings' drop counters (a getsockopt each, so once per flush) to the paths.
   void CountRingDrops();
   Status Deliver(Path& path, TimePoint now);
+  /// The earliest scheduled delivery of both directions; nullopt when nothing is in flight.
+  std::optional<TimePoint> NextDelivery() const;
+  /// Sets the timerfd to the next delivery minus timer_advance_ (disarms when none).
   Status ArmTimer();
+  /// After a timer wake-up: learns how late it came, then spins until the next delivery is
+  /// due if it is at most kMaxTimerAdvance away (the timer was armed early on purpose).
+  void AwaitDue();
   /// Hands both pcaps' records to their writer threads; `wait` also waits until written.
   Status FlushPcaps(bool wait);
   void Shutdown();
@@ -165,6 +172,9 @@ class Simulator {
   ScopedFd timer_;
   ScopedFd signal_;
   TimePoint timer_armed_for_{};  ///< deadline the timerfd is set to; epoch = disarmed
+  /// How early the timer is armed: the learned wake-up latency of this machine (tens of us
+  /// in a VM), so packets leave on time instead of one wake-up latency late.
+  std::chrono::nanoseconds timer_advance_{0};
   TimePoint last_flush_{};
   bool shut_down_ = false;
   uint64_t wakeups_ = 0;  ///< epoll_wait returns: packets per wake-up shows the batching
