@@ -25,8 +25,9 @@
 namespace qir::sim {
 namespace {
 
-/// Receive ring size per interface: ~2 800 full-size frames, tens of ms at 1 Gbit/s.
-constexpr size_t kRingBytes = 4 * 1024 * 1024;
+/// Receive ring size per interface: ~10 000 frames for a 1500-byte MTU, 120 ms at 1 Gbit/s,
+/// so a loaded machine's scheduling stalls of tens of ms lose nothing.
+constexpr size_t kRingBytes = 16 * 1024 * 1024;
 /// Ring block size (a multiple of the page size; frames never straddle blocks).
 constexpr size_t kBlockBytes = 64 * 1024;
 /// Frame room beyond the MTU: tpacket2_hdr, sockaddr_ll and alignment.
@@ -59,11 +60,7 @@ ErrorInfo SysError(const std::string& call, std::string_view interface) {
   return Fail(Error::kIo, call + ": " + std::strerror(errno), std::string(interface));
 }
 
-size_t RoundUpPowerOfTwo(size_t n) {
-  size_t p = 1;
-  while (p < n) p <<= 1;
-  return p;
-}
+size_t RoundUp(size_t n, size_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
 /// Accept IPv4/IPv6 frames addressed to this host's MAC; drop everything else in the kernel.
 Status AttachFilter(int fd, std::string_view interface) {
@@ -155,6 +152,8 @@ PacketPort& PacketPort::operator=(PacketPort&& other) noexcept {
     ring_ = std::exchange(other.ring_, nullptr);
     ring_bytes_ = std::exchange(other.ring_bytes_, 0);
     frame_bytes_ = other.frame_bytes_;
+    block_bytes_ = other.block_bytes_;
+    frames_per_block_ = other.frames_per_block_;
     frame_count_ = other.frame_count_;
     next_frame_ = other.next_frame_;
     holding_ = other.holding_;
@@ -236,14 +235,16 @@ Status PacketPort::SetupRing(unsigned mtu) {
   if (::setsockopt(rx_fd_, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) < 0) {
     return SysError("setsockopt PACKET_VERSION", name_);
   }
-  frame_bytes_ = RoundUpPowerOfTwo(mtu + kFrameOverhead);
-  const size_t block = std::max(kBlockBytes, frame_bytes_);
+  frame_bytes_ = RoundUp(mtu + kFrameOverhead, TPACKET_ALIGNMENT);
+  const size_t block = RoundUp(std::max(kBlockBytes, frame_bytes_), kBlockBytes);
   const size_t blocks = std::max<size_t>(1, kRingBytes / block);
   tpacket_req req{};
   req.tp_block_size = static_cast<unsigned>(block);
   req.tp_block_nr = static_cast<unsigned>(blocks);
   req.tp_frame_size = static_cast<unsigned>(frame_bytes_);
-  req.tp_frame_nr = static_cast<unsigned>(blocks * (block / frame_bytes_));
+  frames_per_block_ = block / frame_bytes_;  // the block's tail is unused when not a multiple
+  block_bytes_ = block;
+  req.tp_frame_nr = static_cast<unsigned>(blocks * frames_per_block_);
   if (::setsockopt(rx_fd_, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
     return SysError("setsockopt PACKET_RX_RING", name_);
   }
@@ -281,7 +282,7 @@ std::optional<ReceivedPacket> PacketPort::Next() {
   if (ring_ == nullptr) return std::nullopt;
   if (holding_) Release();
   for (;;) {
-    auto* frame = ring_ + next_frame_ * frame_bytes_;
+    uint8_t* frame = Frame(next_frame_);
     auto* header = reinterpret_cast<tpacket2_hdr*>(frame);
     const uint32_t status = __atomic_load_n(&header->tp_status, __ATOMIC_ACQUIRE);
     if ((status & TP_STATUS_USER) == 0) return std::nullopt;
@@ -302,13 +303,13 @@ std::optional<ReceivedPacket> PacketPort::Next() {
 bool PacketPort::HasFrame() const {
   if (ring_ == nullptr) return false;
   size_t index = holding_ ? (next_frame_ + 1) % frame_count_ : next_frame_;
-  const auto* header = reinterpret_cast<const tpacket2_hdr*>(ring_ + index * frame_bytes_);
+  const auto* header = reinterpret_cast<const tpacket2_hdr*>(Frame(index));
   return (__atomic_load_n(&header->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) != 0;
 }
 
 void PacketPort::Release() {
   if (!holding_) return;
-  auto* header = reinterpret_cast<tpacket2_hdr*>(ring_ + next_frame_ * frame_bytes_);
+  auto* header = reinterpret_cast<tpacket2_hdr*>(Frame(next_frame_));
   __atomic_store_n(&header->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
   next_frame_ = (next_frame_ + 1) % frame_count_;
   holding_ = false;

@@ -66,7 +66,7 @@ class PacketPort {
   PacketPort& operator=(const PacketPort&) = delete;
 
   /// Attaches to `interface` in the current network namespace. Needs CAP_NET_RAW.
-  /// The ring holds about 4 MiB of frames sized for the interface's MTU.
+  /// The ring holds 16 MiB of frames sized for the interface's MTU.
   static Result<PacketPort> Open(std::string_view interface);
 
   /// The next packet a router would forward: IPv4/IPv6 unicast to this interface's MAC,
@@ -105,6 +105,11 @@ class PacketPort {
   /// Remembers that `ip_packet`'s source address is reached through `mac`.
   void Learn(std::span<const uint8_t> ip_packet, const sockaddr_ll& from);
   Status SendRun(size_t begin, size_t end, std::vector<SendFailure>& failures);
+  /// Start of ring frame `index` (frames are packed per block, blocks back to back).
+  uint8_t* Frame(size_t index) const {
+    return ring_ + (index / frames_per_block_) * block_bytes_ +
+           (index % frames_per_block_) * frame_bytes_;
+  }
 
   std::string name_;
   int ifindex_ = 0;
@@ -114,6 +119,8 @@ class PacketPort {
   uint8_t* ring_ = nullptr;       ///< mmap'ed receive ring
   size_t ring_bytes_ = 0;
   size_t frame_bytes_ = 0;
+  size_t block_bytes_ = 0;
+  size_t frames_per_block_ = 0;
   size_t frame_count_ = 0;
   size_t next_frame_ = 0;         ///< the frame Next() looks at
   bool holding_ = false;          ///< Next() returned a frame not yet released

