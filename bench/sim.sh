@@ -67,9 +67,10 @@ start_iperf_servers() {
   sleep 0.5
 }
 
-start_sim() {  # $1 = scenario, $2 = "pcap" or "nopcap"
+start_sim() {  # $1 = scenario, $2 = "pcap", "nopcap" or "pcap-fair" (pcaps, --no-realtime)
   local pcaps=()
-  [[ $2 == pcap ]] && pcaps=(--pcap-left "$TMP/left.pcap" --pcap-right "$TMP/right.pcap")
+  [[ $2 == pcap* ]] && pcaps=(--pcap-left "$TMP/left.pcap" --pcap-right "$TMP/right.pcap")
+  [[ $2 == pcap-fair ]] && pcaps+=(--no-realtime)
   rm -f "$TMP/ready" "$TMP/left.pcap" "$TMP/right.pcap"
   ip netns exec "$V" "$QIR" sim --scenario "$1" --seed 1 --ready-file "$TMP/ready" "${pcaps[@]}" \
     "${SIM_ARGS[@]}" \
@@ -112,17 +113,20 @@ start_iperf_servers
 echo "bench/sim.sh: $(nproc) CPU(s), ${SECS} s per measurement, iperf3 UDP 1200-byte datagrams," \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 echo
-# Interleaved rounds (kernel, sim with pcaps, sim without) so that the machine's drift hits
-# all three alike; the ratios are taken within a round, and the median round is reported.
+# Interleaved rounds (kernel, sim with pcaps, sim without, sim with pcaps at normal priority)
+# so that the machine's drift hits all alike; ratios are taken within a round, medians
+# reported. "pcap-fair" is `qir sim --no-realtime`: at SCHED_FIFO (the default, which keeps
+# delivery timing exact while endpoints load the CPU) the simulator wakes at once for every
+# packet; at normal priority the scheduler lets packets gather between wake-ups.
 ROUNDS=${SIM_BENCH_ROUNDS:-3}
 printf '%-30s %10s %9s %10s %9s %8s\n' "forwarding (no delay, no limit)" "fwd pps" "vs kernel" \
   "recv pps" "vs kernel" "sim CPU"
-fwd_ratios=(); recv_ratios=(); fwd_pps=()
+declare -A fwd_ratios_=() recv_ratios_=() fwd_pps_=()
 for round in $(seq "$ROUNDS"); do
   read -r kfwd kpps kbps < <(iperf_udp 0)
   printf '%-30s %10.0f %9s %10.0f %9s %8s\n' "round $round: kernel ip_forward" "$kfwd" "100 %" \
     "$kpps" "100 %" "-"
-  for mode in pcap nopcap; do
+  for mode in pcap nopcap pcap-fair; do
     start_sim "simple-p2p --delay=0ms --bandwidth=unlimited --queue=1000" $mode
     t0=$(sim_cpu_ticks)
     read -r fwd pps bps < <(iperf_udp 0)
@@ -130,16 +134,18 @@ for round in $(seq "$ROUNDS"); do
     stop_sim
     printf '%-30s %10.0f %9s %10.0f %9s %8s\n' "round $round: qir sim ($mode)" "$fwd" \
       "$(pyf "'%.0f %%' % (100.0 * $fwd / $kfwd)")" "$pps" "$(pyf "'%.0f %%' % (100.0 * $pps / $kpps)")" "$cpu"
-    if [[ $mode == pcap ]]; then
-      fwd_ratios+=("$(pyf "$fwd / $kfwd")"); recv_ratios+=("$(pyf "$pps / $kpps")"); fwd_pps+=("$fwd")
-    fi
+    fwd_ratios_[$mode]+=" $(pyf "$fwd / $kfwd")"; recv_ratios_[$mode]+=" $(pyf "$pps / $kpps")"
+    fwd_pps_[$mode]+=" $fwd"
   done
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '%-30s fwd %s of kernel, %s Gbit/s of 1200-byte payloads; recv %s of kernel\n' \
-  "median (qir sim with pcaps)" "$(pyf "'%.0f %%' % (100 * $(median "${fwd_ratios[@]}"))")" \
-  "$(pyf "'%.2f' % ($(median "${fwd_pps[@]}") * 1200 * 8 / 1e9)")" \
-  "$(pyf "'%.0f %%' % (100 * $(median "${recv_ratios[@]}"))")"
+for mode in pcap nopcap pcap-fair; do
+  # shellcheck disable=SC2086 # word splitting of the collected figures is intended
+  printf '%-30s fwd %s of kernel, %s Gbit/s of 1200-byte payloads; recv %s of kernel\n' \
+    "median: qir sim ($mode)" "$(pyf "'%.0f %%' % (100 * $(median ${fwd_ratios_[$mode]}))")" \
+    "$(pyf "'%.2f' % ($(median ${fwd_pps_[$mode]}) * 1200 * 8 / 1e9)")" \
+    "$(pyf "'%.0f %%' % (100 * $(median ${recv_ratios_[$mode]}))")"
+done
 # The simulator's own cost, independent of how fast iperf3 manages to send on a busy host:
 # CPU time per forwarded packet at a fixed offered load the simulator can always carry.
 start_sim "simple-p2p --delay=0ms --bandwidth=unlimited --queue=1000" pcap
