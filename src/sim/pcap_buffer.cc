@@ -19,6 +19,7 @@
 
 #include <cstdlib>
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -211,6 +212,8 @@ PcapBuffer::~PcapBuffer() { (void)Flush(); }
 PcapBuffer::PcapBuffer(PcapBuffer&& other) noexcept
     : writer_(std::move(other.writer_)),
       buffer_(std::move(other.buffer_)),
+      records_(std::move(other.records_)),
+      handed_over_until_(other.handed_over_until_),
       packets_(other.packets_) {}
 
 PcapBuffer& PcapBuffer::operator=(PcapBuffer&& other) noexcept {
@@ -218,6 +221,8 @@ PcapBuffer& PcapBuffer::operator=(PcapBuffer&& other) noexcept {
     (void)Flush();
     writer_ = std::move(other.writer_);
     buffer_ = std::move(other.buffer_);
+    records_ = std::move(other.records_);
+    handed_over_until_ = other.handed_over_until_;
     packets_ = other.packets_;
   }
   return *this;
@@ -249,12 +254,28 @@ Result<PcapBuffer> PcapBuffer::Create(const std::string& path) {
 
 Status PcapBuffer::Append(int64_t time_ns, std::span<const uint8_t> ip_packet) {
   if (!writer_) return Fail(Error::kInternal, "pcap buffer is not open");
-  const auto length = static_cast<uint32_t>(ip_packet.size());
-  Put<uint32_t>(buffer_, static_cast<uint32_t>(time_ns / 1'000'000'000));
-  Put<uint32_t>(buffer_, static_cast<uint32_t>(time_ns % 1'000'000'000));
-  Put<uint32_t>(buffer_, length);  // incl_len
-  Put<uint32_t>(buffer_, length);  // orig_len
-  buffer_.insert(buffer_.end(), ip_packet.begin(), ip_packet.end());
+  time_ns = std::max(time_ns, handed_over_until_);
+  std::array<uint8_t, 16> header{};
+  const auto put = [&header](size_t at, uint32_t v) { std::memcpy(header.data() + at, &v, 4); };
+  put(0, static_cast<uint32_t>(time_ns / 1'000'000'000));
+  put(4, static_cast<uint32_t>(time_ns % 1'000'000'000));
+  put(8, static_cast<uint32_t>(ip_packet.size()));  // incl_len
+  put(12, static_cast<uint32_t>(ip_packet.size()));  // orig_len
+  // Usually the newest record: append. Otherwise find its place among the last few.
+  size_t position = records_.size();
+  while (position > 0 && records_[position - 1].first > time_ns) --position;
+  const size_t offset = position == records_.size() ? buffer_.size() : records_[position].second;
+  const size_t size = header.size() + ip_packet.size();
+  if (position == records_.size()) {
+    buffer_.insert(buffer_.end(), header.begin(), header.end());
+    buffer_.insert(buffer_.end(), ip_packet.begin(), ip_packet.end());
+  } else {
+    buffer_.insert(buffer_.begin() + static_cast<ptrdiff_t>(offset), size, 0);
+    std::memcpy(buffer_.data() + offset, header.data(), header.size());
+    std::memcpy(buffer_.data() + offset + header.size(), ip_packet.data(), ip_packet.size());
+    for (size_t i = position; i < records_.size(); ++i) records_[i].second += size;
+  }
+  records_.insert(records_.begin() + static_cast<ptrdiff_t>(position), {time_ns, offset});
   ++packets_;
   if (buffer_.size() >= kAutoFlushBytes) return Submit();
   return {};
@@ -262,6 +283,8 @@ Status PcapBuffer::Append(int64_t time_ns, std::span<const uint8_t> ip_packet) {
 
 Status PcapBuffer::Submit() {
   if (!writer_ || buffer_.empty()) return {};
+  handed_over_until_ = records_.back().first;
+  records_.clear();
   return writer_->Submit(buffer_);
 }
 

@@ -33,7 +33,10 @@ class PcapBuffer {
   static Result<PcapBuffer> Create(const std::string& path);
 
   /// Appends one record (`time_ns`: ns since the Unix epoch). Hands the buffer to the
-  /// writer (Submit) once it holds kAutoFlushBytes or more.
+  /// writer (Submit) once it holds kAutoFlushBytes or more. Records stay in time order: a
+  /// record older than the newest one buffered is inserted before it (the simulator stamps
+  /// arrivals with the kernel's time but appends them when it reads them, possibly after a
+  /// later send); one older than records already handed over gets their time instead.
   Status Append(int64_t time_ns, std::span<const uint8_t> ip_packet);
   /// Hands the buffered records to the writer thread and returns at once, unless
   /// kMaxPendingBuffers are already waiting: then it waits (records are never dropped).
@@ -56,6 +59,9 @@ class PcapBuffer {
 
   std::unique_ptr<Writer> writer_;  ///< null when closed / moved from
   std::vector<uint8_t> buffer_;     ///< records not yet handed over
+  /// (time, offset in buffer_) of each record in buffer_, in order.
+  std::vector<std::pair<int64_t, size_t>> records_;
+  int64_t handed_over_until_ = 0;  ///< newest time already given to the writer
   uint64_t packets_ = 0;
 };
 

@@ -141,6 +141,31 @@ TEST(PcapBufferTest, EveryFileSystemAndRecordSizeReadsBack) {
   }
 }
 
+TEST(PcapBufferTest, RecordsAreWrittenInTimeOrder) {
+  // Arrivals are stamped by the kernel but appended when read, possibly after a later send.
+  TempPath tmp;
+  Result<PcapBuffer> pcap = PcapBuffer::Create(tmp.path());
+  ASSERT_TRUE(pcap);
+  // IPv4-looking bytes of distinct lengths, so each record is recognisable when read back.
+  const std::vector<uint8_t> a(40, 0x45), b(61, 0x45), c(20, 0x45), d(33, 0x45), e(25, 0x45);
+  ASSERT_TRUE(pcap->Append(100, a));
+  ASSERT_TRUE(pcap->Append(300, b));
+  ASSERT_TRUE(pcap->Append(200, c));  // goes between a and b
+  ASSERT_TRUE(pcap->Append(50, d));   // goes first
+  ASSERT_TRUE(pcap->Submit());        // handed over: nothing may go before 300 any more
+  ASSERT_TRUE(pcap->Append(250, e));  // too late to reorder: stamped 300
+  ASSERT_TRUE(pcap->Flush());
+  Result<std::vector<trace::CapturedPacket>> read = trace::ReadCaptureFile(tmp.path());
+  ASSERT_TRUE(read) << read.error().Text();
+  ASSERT_EQ(read->size(), 5u);
+  const std::vector<std::pair<int64_t, std::vector<uint8_t>>> want = {
+      {50, d}, {100, a}, {200, c}, {300, b}, {300, e}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ((*read)[i].time_ns, want[i].first) << i;
+    EXPECT_EQ((*read)[i].ip, want[i].second) << i;
+  }
+}
+
 TEST(PcapBufferTest, Errors) {
   EXPECT_FALSE(PcapBuffer::Create("/nonexistent-dir/x.pcap"));
   EXPECT_FALSE(PcapBuffer::Create("/dev/full"));  // the header write fails: ENOSPC

@@ -136,14 +136,15 @@ def pcap_count(path, port):
     with open(path, "rb") as f: data = f.read()
     magic = struct.unpack("<I", data[:4])[0]
     assert magic == 0xa1b23c4d, hex(magic)
-    off, total, udp = 24, 0, 0
+    off, total, udp, backwards, last = 24, 0, 0, 0, 0
     while off + 16 <= len(data):
-        incl = struct.unpack("<IIII", data[off:off + 16])[2]
+        sec, nsec, incl, _ = struct.unpack("<IIII", data[off:off + 16])
+        backwards += sec * 10**9 + nsec < last; last = max(last, sec * 10**9 + nsec)
         pkt = data[off + 16: off + 16 + incl]; off += 16 + incl; total += 1
         if pkt and pkt[0] >> 4 == 4 and pkt[9] == 17:
             ihl = (pkt[0] & 0x0f) * 4
             if struct.unpack("!H", pkt[ihl + 2: ihl + 4])[0] == port: udp += 1
-    print(json.dumps({"packets": total, "udp_to_port": udp}))
+    print(json.dumps({"packets": total, "udp_to_port": udp, "backwards": backwards}))
 
 cmd = sys.argv[1]
 if cmd == "ping": ping(sys.argv[2], int(sys.argv[3]))
@@ -232,6 +233,12 @@ check_pcaps() {  # after the simulator stopped (pcaps flushed)
   left=$(ip netns exec "$V" "$PY" "$TMP/helper.py" pcap "$TMP/trace_node_left.pcap" 5000 | json '["udp_to_port"]')
   right=$(ip netns exec "$V" "$PY" "$TMP/helper.py" pcap "$TMP/trace_node_right.pcap" 5000 | json '["udp_to_port"]')
   echo "  pcaps: left has $left UDP datagrams to :5000, right has $right"
+  local backwards
+  for side in left right; do
+    backwards=$(ip netns exec "$V" "$PY" "$TMP/helper.py" pcap "$TMP/trace_node_$side.pcap" 5000 | json '["backwards"]')
+    if [[ $backwards -eq 0 ]]; then ok "$side pcap records in time order"
+    else fail "$side pcap has $backwards records older than the one before"; fi
+  done
   if [[ $left -eq 3000 ]]; then ok "left pcap has every client datagram (before the link)"; else fail "left pcap has $left, want 3000"; fi
   if [[ $right -eq $UDP_RECEIVED ]]; then ok "right pcap has exactly the delivered datagrams"; else fail "right pcap has $right, want $UDP_RECEIVED"; fi
 }
