@@ -201,18 +201,21 @@ Status Simulator::Setup() {
   to_client_.egress_pcap = left_pcap;
 
   if (Status s = SetupEventFds(); !s) return s;
-  if (config_.realtime) RaisePriority();
   return {};
 }
 
-void Simulator::RaisePriority() {
+void Simulator::SetRealtime(bool on) {
+  if (on == realtime_ || !config_.realtime || realtime_refused_) return;
   // SCHED_RESET_ON_FORK: children (none today) would get normal priority again.
   sched_param param{};
-  param.sched_priority = kRealtimePriority;
-  if (::sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) < 0) {
+  param.sched_priority = on ? kRealtimePriority : 0;
+  if (::sched_setscheduler(0, (on ? SCHED_FIFO : SCHED_OTHER) | SCHED_RESET_ON_FORK, &param) < 0) {
     fmt::print(stderr, "qir sim: no realtime priority ({}), timing may jitter under load\n",
                std::strerror(errno));
+    realtime_refused_ = true;
+    return;
   }
+  realtime_ = on;
 }
 
 Status Simulator::SetupEventFds() {
@@ -405,6 +408,11 @@ Status Simulator::Run() {
   LogStart(last_flush_);
   bool stop = false;
   while (!stop) {
+    // Realtime priority only while a delivery is scheduled: then the timer's wake-up must
+    // not wait behind busy endpoints. An idle link sleeps at normal priority, so a stream of
+    // packets that leave at once (no delay, no rate limit) is read in batches instead of
+    // preempting the sender for every packet; arrival times come from the kernel either way.
+    SetRealtime(NextDelivery().has_value());
     int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
                          static_cast<int>(kFlushInterval.count()));
     if (n < 0 && errno != EINTR) return SysError("epoll_wait");

@@ -47,7 +47,9 @@ struct SimulatorConfig {
   std::string pcap_right;  ///< server-side capture (trace_node_right.pcap); empty = none
   std::string ready_file;  ///< gets "ready\n" once forwarding works; empty = none
   uint64_t seed = 0;       ///< seed for random impairment decisions (drop, corrupt, rebind)
-  bool realtime = true;    ///< try SCHED_FIFO so timer wake-ups stay sub-millisecond on a busy host
+  /// Try SCHED_FIFO while deliveries are scheduled, so timer wake-ups stay sub-millisecond
+  /// on a busy host.
+  bool realtime = true;
 };
 
 /// How late packets left the simulator compared with the link's schedule (timer
@@ -134,7 +136,9 @@ class Simulator {
   explicit Simulator(const SimulatorConfig& config);
   Status Setup();
   Status SetupEventFds();
-  void RaisePriority();
+  /// Switches the loop's thread between SCHED_FIFO and SCHED_OTHER (no-op when unchanged,
+  /// when config.realtime is off, or after the kernel refused once).
+  void SetRealtime(bool on);
   Status ReadBurst(Path& path);
   /// Adds the rings' drop counters (a getsockopt each, so once per flush) to the paths.
   void CountRingDrops();
@@ -177,6 +181,8 @@ class Simulator {
   std::chrono::nanoseconds timer_advance_{0};
   TimePoint last_flush_{};
   bool shut_down_ = false;
+  bool realtime_ = false;          ///< the thread runs at SCHED_FIFO now
+  bool realtime_refused_ = false;  ///< sched_setscheduler failed once: stay at normal priority
   uint64_t wakeups_ = 0;  ///< epoll_wait returns: packets per wake-up shows the batching
 };
 
