@@ -53,6 +53,16 @@ for pair in "${pairs[@]}"; do
     [[ " ${no_server[$server]:-} " == *" $t "* && $t != keyupdate ]] && want=unsupported
     [[ " ${no_client[$client]:-} " == *" $t "* ]] && want=unsupported
     got="$(json_result "$logs.json" "$t")"
+    if [[ "$got" == failed && "$want" == succeeded ]]; then
+      # One rerun: some cells depend on a sender's burst timing (a quiche client's 46 0-RTT
+      # packets into the 25-packet queue of the zerortt link overflow it in some runs, as they
+      # would in the reference's ns-3; the stacks then fall back to 1-RTT). Twice is a failure.
+      echo "rerun: $server × $client $t failed once: $(grep -E "✕ .*$server × $client +$t" "$logs.out" | head -1)"
+      "$qir" run -s "$server" -c "$client" -t "$t" -l "$logs-rerun-$t" -j "$logs-rerun-$t.json" \
+        > "$logs-rerun-$t.out" 2>&1
+      got="$(json_result "$logs-rerun-$t.json" "$t")"
+      [[ "$got" == "$want" ]] && echo "flaky: $server × $client $t succeeded on the rerun"
+    fi
     if [[ "$got" == "$want" ]]; then
       echo "ok: $server × $client $t: $got"
     else
