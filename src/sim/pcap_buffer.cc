@@ -102,7 +102,10 @@ class PcapBuffer::Writer {
   /// Queues `buffer` (left empty, with capacity, for the caller's next records).
   Status Submit(std::vector<uint8_t>& buffer) {
     std::unique_lock lock(mutex_);
-    wake_loop_.wait(lock, [this] { return pending_.size() < kMaxPendingBuffers; });
+    if (pending_.size() >= kMaxPendingBuffers) {
+      ++stalls_;
+      wake_loop_.wait(lock, [this] { return pending_.size() < kMaxPendingBuffers; });
+    }
     pending_.push_back(std::move(buffer));
     if (free_.empty()) {
       buffer = std::vector<uint8_t>();
@@ -115,6 +118,11 @@ class PcapBuffer::Writer {
     lock.unlock();
     wake_writer_.notify_one();
     return error;
+  }
+
+  uint64_t stalls() {
+    std::lock_guard lock(mutex_);
+    return stalls_;
   }
 
   /// Waits until every queued buffer is written.
@@ -202,6 +210,7 @@ class PcapBuffer::Writer {
   bool writing_ = false;
   bool stop_ = false;
   Status error_;  ///< the first write failure
+  uint64_t stalls_ = 0;  ///< Submits that had to wait for the writer
   std::thread thread_;
 };
 
@@ -229,6 +238,8 @@ PcapBuffer& PcapBuffer::operator=(PcapBuffer&& other) noexcept {
 }
 
 bool PcapBuffer::is_open() const { return writer_ != nullptr; }
+
+uint64_t PcapBuffer::stalls() const { return writer_ ? writer_->stalls() : 0; }
 
 Result<PcapBuffer> PcapBuffer::Create(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -46,6 +46,8 @@ class PcapBuffer {
   Status Flush();
 
   bool is_open() const;
+  /// Times Submit had to wait because kMaxPendingBuffers were queued (the disk fell behind).
+  uint64_t stalls() const;
   uint64_t packets() const { return packets_; }       ///< records appended so far
   size_t buffered() const { return buffer_.size(); }  ///< bytes not yet handed over
 

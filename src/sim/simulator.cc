@@ -492,8 +492,9 @@ std::string Simulator::Summary() const {
   }
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
-  out += fmt::format("cpu: user={:.3f}s sys={:.3f}s wakeups={}\n", CpuSeconds(usage.ru_utime),
-                     CpuSeconds(usage.ru_stime), wakeups_);
+  out += fmt::format("cpu: user={:.3f}s sys={:.3f}s wakeups={} pcap_writer_stalls={}\n",
+                     CpuSeconds(usage.ru_utime), CpuSeconds(usage.ru_stime), wakeups_,
+                     pcap_left_.stalls() + pcap_right_.stalls());
   return out;
 }
 
