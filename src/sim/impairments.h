@@ -34,8 +34,8 @@ namespace qir::sim {
 
 /// A direction through the simulator.
 enum class Direction {
-  kToServer,  ///< client → server (read from the left TUN)
-  kToClient,  ///< server → client (read from the right TUN)
+  kToServer,  ///< client → server (arrives on the left veth)
+  kToClient,  ///< server → client (arrives on the right veth)
 };
 
 /// "to_server" / "to_client", as in the logs.

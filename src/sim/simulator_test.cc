@@ -1,5 +1,5 @@
 // Tests for the unprivileged parts of simulator.h (lateness histogram, Forwardable); the
-// event loop itself needs TUNs and is covered by tests/integration/sim_forwarding.sh.
+// event loop itself needs namespaces and raw sockets: tests/integration/sim_forwarding.sh.
 #include "sim/simulator.h"
 
 #include <gtest/gtest.h>

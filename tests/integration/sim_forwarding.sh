@@ -4,8 +4,8 @@
 # native-stacks.md "Network namespaces"), starts the simulator in the sim namespace
 # and checks: ICMP RTT over IPv4 and IPv6 with --delay=15ms is 30–33 ms; a UDP flow
 # sent faster than --bandwidth=10Mbps arrives at ≈10 Mbit/s with drop-tail drops
-# logged; both pcaps hold the expected packets; SIGTERM exits 0 and removes the
-# rules and TUNs; then, under "rebind --rebind-addr" (1 s rebinds), a UDP echo over IPv4 and
+# logged; both pcaps hold the expected packets, in time order; kernel forwarding is off
+# while the simulator runs and restored after SIGTERM, which exits 0; then, under "rebind --rebind-addr" (1 s rebinds), a UDP echo over IPv4 and
 # IPv6 keeps working: the server sees several fake client endpoints in the client's /24 and
 # /64, and every echo reaches the real client (replies rewritten back). Needs root. QIRT_KEEP=1 keeps the temp dir (pcaps, sim log). Usage: bash sim_forwarding.sh <qir binary> <repo root>
 set -euo pipefail
