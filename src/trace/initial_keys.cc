@@ -16,6 +16,7 @@
 
 #include "trace/rfc9000.h"
 #include "trace/rfc9369.h"
+#include "util/openssl_ptr.h"
 
 namespace qir::trace {
 namespace {
@@ -33,9 +34,9 @@ constexpr std::array<uint8_t, 16> kRetryKeyV2 = {0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0
 constexpr std::array<uint8_t, 12> kRetryNonceV2 = {0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c,
                                                    0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a};
 
-using KdfPtr = std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)>;
-using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)>;
-using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+using KdfPtr = util::OsslPtr<EVP_KDF, EVP_KDF_free>;
+using KdfCtxPtr = util::OsslPtr<EVP_KDF_CTX, EVP_KDF_CTX_free>;
+using CipherCtxPtr = util::OsslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
 
 ErrorInfo OpenSslError(const char* call) {
   char text[256] = "unknown error";
@@ -48,9 +49,9 @@ ErrorInfo OpenSslError(const char* call) {
 Result<std::vector<uint8_t>> Hkdf(int mode, std::span<const uint8_t> key,
                                   std::span<const uint8_t> salt, std::span<const uint8_t> info,
                                   size_t length) {
-  KdfPtr kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr), &EVP_KDF_free);
+  KdfPtr kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
   if (!kdf) return OpenSslError("EVP_KDF_fetch(HKDF)");
-  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()), &EVP_KDF_CTX_free);
+  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
   if (!ctx) return OpenSslError("EVP_KDF_CTX_new");
   static const uint8_t kEmpty[1] = {0};  // OpenSSL wants a non-null pointer even for empty input
   auto bytes = [](std::span<const uint8_t> s) {
@@ -76,7 +77,7 @@ Result<std::vector<uint8_t>> Hkdf(int mode, std::span<const uint8_t> key,
 /// AES-128-ECB of one 16-byte block: the header-protection mask source (RFC 9001 §5.4.3).
 Result<std::array<uint8_t, 16>> AesEcbBlock(const std::array<uint8_t, 16>& key,
                                             std::span<const uint8_t> block) {
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   std::array<uint8_t, 32> out{};
   int n = 0;
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_128_ecb(), nullptr, key.data(), nullptr) != 1 ||
@@ -94,7 +95,7 @@ Result<std::array<uint8_t, 16>> AesEcbBlock(const std::array<uint8_t, 16>& key,
 Result<std::vector<uint8_t>> AesGcm(bool decrypt, std::span<const uint8_t> key,
                                     std::span<const uint8_t> nonce, std::span<const uint8_t> aad,
                                     std::span<const uint8_t> ciphertext) {
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return OpenSslError("EVP_CIPHER_CTX_new");
   auto init = decrypt ? &EVP_DecryptInit_ex : &EVP_EncryptInit_ex;
   auto update = decrypt ? &EVP_DecryptUpdate : &EVP_EncryptUpdate;
