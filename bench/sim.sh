@@ -20,6 +20,7 @@ set -euo pipefail
 
 QIR=$(realpath "${1:?usage: sim.sh <qir binary>}")
 HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/../tests/integration/lib.sh"  # sim_topology
 SECS=${SIM_BENCH_SECONDS:-5}
 ONLY=${SIM_BENCH_ONLY:-}
 read -r -a SIM_ARGS <<<"${SIM_BENCH_SIM_ARGS:-}"
@@ -37,27 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-setup_namespaces() {
-  for ns in "$C" "$S" "$V"; do
-    ip netns add "$ns"
-    ip netns exec "$ns" sh -c 'echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad'
-    ip -n "$ns" link set lo up
-  done
-  ip link add name left netns "$V" type veth peer name eth0 netns "$C"
-  ip link add name right netns "$V" type veth peer name eth0 netns "$S"
-  ip -n "$C" addr add 198.18.0.100/24 dev eth0
-  ip -n "$V" addr add 198.18.0.2/24 dev left
-  ip -n "$V" addr add 198.18.100.2/24 dev right
-  ip -n "$S" addr add 198.18.100.100/24 dev eth0
-  for pair in "$C eth0" "$S eth0" "$V left" "$V right"; do
-    set -- $pair
-    ip -n "$1" link set "$2" up
-    ip netns exec "$1" ethtool -K "$2" gso off tso off gro off tx-udp-segmentation off >/dev/null 2>&1 || true
-  done
-  ip -n "$C" route add 198.18.0.0/15 via 198.18.0.2
-  ip -n "$S" route add 198.18.0.0/15 via 198.18.100.2
-  ip netns exec "$V" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
-}
 
 start_iperf_servers() {
   for port in 5201 5202; do
@@ -108,7 +88,8 @@ EOF
 pcap() { python3 "$HERE/sim_pcap.py" "$@"; }
 pyf() { python3 -c "print($1)"; }
 
-setup_namespaces
+sim_topology "$C" "$S" "$V"
+ip netns exec "$V" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'  # the kernel baseline; qir sim turns it off
 start_iperf_servers
 echo "bench/sim.sh: $(nproc) CPU(s), ${SECS} s per measurement, iperf3 UDP 1200-byte datagrams," \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
