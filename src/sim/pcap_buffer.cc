@@ -1,8 +1,9 @@
 // Buffered classic-pcap writer for the simulator (pcap_buffer.h). Format per tcpdump's
 // pcap-savefile(5): 24-byte file header (magic 0xa1b23c4d = nanosecond timestamps,
-// version 2.4, LINKTYPE_RAW = 101), then 16-byte record headers, host byte order, as
-// trace::PcapWriter writes them. Full buffers go to a writer thread through a bounded queue;
-// emptied buffers come back for reuse, so steady-state capture allocates nothing.
+// version 2.4, LINKTYPE_RAW = 101), then 16-byte record headers, host byte order: the
+// headers are trace::PcapFileHeader and trace::PcapRecordHeader, as trace::PcapWriter's.
+// Full buffers go to a writer thread through a bounded queue; emptied buffers come back for
+// reuse, so steady-state capture allocates nothing.
 //
 // The writer uses O_DIRECT where the file system allows it (open(2)): a growing file costs
 // the kernel a new page-cache page and block allocation per 4 KiB when written through the
@@ -19,7 +20,6 @@
 
 #include <cstdlib>
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -33,16 +33,8 @@
 namespace qir::sim {
 namespace {
 
-/// Snap length announced in the header: larger than any IP packet (as trace::PcapWriter).
-constexpr uint32_t kSnapLength = 262144;
 /// Buffer capacity reserved up front: auto-flush threshold plus one maximum-size record.
 constexpr size_t kReserveBytes = PcapBuffer::kAutoFlushBytes + 65536 + 16;
-
-template <typename T>
-void Put(std::vector<uint8_t>& out, T value) {
-  const auto* p = reinterpret_cast<const uint8_t*>(&value);
-  out.insert(out.end(), p, p + sizeof(value));
-}
 
 /// Alignment of direct I/O (offset, length, memory): the largest logical block size in use.
 constexpr size_t kDirectAlign = 4096;
@@ -244,14 +236,9 @@ uint64_t PcapBuffer::stalls() const { return writer_ ? writer_->stalls() : 0; }
 Result<PcapBuffer> PcapBuffer::Create(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Fail(Error::kIo, std::string("open: ") + std::strerror(errno), path);
-  std::vector<uint8_t> header;
-  Put<uint32_t>(header, trace::kPcapMagicNanos);
-  Put<uint16_t>(header, 2);  // version 2.4
-  Put<uint16_t>(header, 4);
-  Put<int32_t>(header, 0);   // thiszone
-  Put<uint32_t>(header, 0);  // sigfigs
-  Put<uint32_t>(header, kSnapLength);
-  Put<uint32_t>(header, trace::kLinkTypeRaw);
+  const trace::PcapFileHeader file_header;
+  const auto* first = reinterpret_cast<const uint8_t*>(&file_header);
+  const std::vector<uint8_t> header(first, first + sizeof(file_header));
   if (!PwriteAll(fd, header.data(), header.size(), 0)) {
     Status s = WriteError(path);
     ::close(fd);
@@ -266,24 +253,20 @@ Result<PcapBuffer> PcapBuffer::Create(const std::string& path) {
 Status PcapBuffer::Append(int64_t time_ns, std::span<const uint8_t> ip_packet) {
   if (!writer_) return Fail(Error::kInternal, "pcap buffer is not open");
   time_ns = std::max(time_ns, handed_over_until_);
-  std::array<uint8_t, 16> header{};
-  const auto put = [&header](size_t at, uint32_t v) { std::memcpy(header.data() + at, &v, 4); };
-  put(0, static_cast<uint32_t>(time_ns / 1'000'000'000));
-  put(4, static_cast<uint32_t>(time_ns % 1'000'000'000));
-  put(8, static_cast<uint32_t>(ip_packet.size()));  // incl_len
-  put(12, static_cast<uint32_t>(ip_packet.size()));  // orig_len
+  const trace::PcapRecordHeader record = trace::PcapRecordHeader::For(time_ns, ip_packet.size());
+  const auto* header = reinterpret_cast<const uint8_t*>(&record);
   // Usually the newest record: append. Otherwise find its place among the last few.
   size_t position = records_.size();
   while (position > 0 && records_[position - 1].first > time_ns) --position;
   const size_t offset = position == records_.size() ? buffer_.size() : records_[position].second;
-  const size_t size = header.size() + ip_packet.size();
+  const size_t size = sizeof(record) + ip_packet.size();
   if (position == records_.size()) {
-    buffer_.insert(buffer_.end(), header.begin(), header.end());
+    buffer_.insert(buffer_.end(), header, header + sizeof(record));
     buffer_.insert(buffer_.end(), ip_packet.begin(), ip_packet.end());
   } else {
     buffer_.insert(buffer_.begin() + static_cast<ptrdiff_t>(offset), size, 0);
-    std::memcpy(buffer_.data() + offset, header.data(), header.size());
-    std::memcpy(buffer_.data() + offset + header.size(), ip_packet.data(), ip_packet.size());
+    std::memcpy(buffer_.data() + offset, header, sizeof(record));
+    std::memcpy(buffer_.data() + offset + sizeof(record), ip_packet.data(), ip_packet.size());
     for (size_t i = position; i < records_.size(); ++i) records_[i].second += size;
   }
   records_.insert(records_.begin() + static_cast<ptrdiff_t>(position), {time_ns, offset});

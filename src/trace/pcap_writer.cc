@@ -16,26 +16,6 @@
 namespace qir::trace {
 namespace {
 
-/// Snap length announced in the header: larger than any IP packet we handle.
-constexpr uint32_t kSnapLength = 262144;
-
-struct FileHeader {
-  uint32_t magic = kPcapMagicNanos;
-  uint16_t version_major = 2;
-  uint16_t version_minor = 4;
-  int32_t thiszone = 0;
-  uint32_t sigfigs = 0;
-  uint32_t snaplen = kSnapLength;
-  uint32_t linktype = kLinkTypeRaw;
-};
-
-struct RecordHeader {
-  uint32_t ts_sec;
-  uint32_t ts_nsec;
-  uint32_t incl_len;
-  uint32_t orig_len;
-};
-
 ErrorInfo IoError(const char* call, const std::string& path) {
   return Fail(Error::kIo, std::string(call) + ": " + std::strerror(errno), path);
 }
@@ -84,7 +64,7 @@ std::vector<uint8_t> PcapngHeaderBlocks(const std::string& secrets) {
   body.clear();
   Put16(body, static_cast<uint16_t>(kLinkTypeRaw));
   Put16(body, 0);  // reserved
-  Put32(body, kSnapLength);
+  Put32(body, kPcapSnapLength);
   Put16(body, kOptionIfTsresol);
   Put16(body, 1);
   body.insert(body.end(), {9, 0, 0, 0});  // 10^-9 s, padded
@@ -155,19 +135,14 @@ Result<PcapWriter> PcapWriter::Create(const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) return IoError("fopen", path);
   PcapWriter writer(file, path);
-  FileHeader header;
+  PcapFileHeader header;
   if (std::fwrite(&header, sizeof(header), 1, file) != 1) return IoError("fwrite", path);
   return writer;
 }
 
 Status PcapWriter::Write(int64_t time_ns, std::span<const uint8_t> ip_packet) {
   if (file_ == nullptr) return Fail(Error::kInternal, "pcap writer is not open");
-  RecordHeader record{
-      .ts_sec = static_cast<uint32_t>(time_ns / 1000000000),
-      .ts_nsec = static_cast<uint32_t>(time_ns % 1000000000),
-      .incl_len = static_cast<uint32_t>(ip_packet.size()),
-      .orig_len = static_cast<uint32_t>(ip_packet.size()),
-  };
+  const PcapRecordHeader record = PcapRecordHeader::For(time_ns, ip_packet.size());
   if (std::fwrite(&record, sizeof(record), 1, file_) != 1 ||
       std::fwrite(ip_packet.data(), 1, ip_packet.size(), file_) != ip_packet.size()) {
     return IoError("fwrite", path_);

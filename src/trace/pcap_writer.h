@@ -17,6 +17,36 @@ namespace qir::trace {
 inline constexpr uint32_t kLinkTypeRaw = 101;
 /// Classic pcap magic for nanosecond-resolution timestamps.
 inline constexpr uint32_t kPcapMagicNanos = 0xa1b23c4d;
+/// Snap length announced in headers: larger than any IP packet we handle.
+inline constexpr uint32_t kPcapSnapLength = 262144;
+
+/// The classic pcap file header qir writes (pcap-savefile(5): nanosecond magic, version 2.4,
+/// LINKTYPE_RAW), in host byte order; readers detect the order from the magic.
+struct PcapFileHeader {
+  uint32_t magic = kPcapMagicNanos;
+  uint16_t version_major = 2;
+  uint16_t version_minor = 4;
+  int32_t thiszone = 0;
+  uint32_t sigfigs = 0;
+  uint32_t snaplen = kPcapSnapLength;
+  uint32_t linktype = kLinkTypeRaw;
+};
+
+/// The header of one classic pcap record holding a whole packet.
+struct PcapRecordHeader {
+  uint32_t ts_sec;
+  uint32_t ts_nsec;
+  uint32_t incl_len;
+  uint32_t orig_len;
+
+  /// A record of `length` bytes captured at `time_ns` (ns since the Unix epoch).
+  static PcapRecordHeader For(int64_t time_ns, size_t length) {
+    return {.ts_sec = static_cast<uint32_t>(time_ns / 1'000'000'000),
+            .ts_nsec = static_cast<uint32_t>(time_ns % 1'000'000'000),
+            .incl_len = static_cast<uint32_t>(length),
+            .orig_len = static_cast<uint32_t>(length)};
+  }
+};
 
 /// Owns an open pcap file. Move-only: two owners of one FILE* would double-close it.
 class PcapWriter {
