@@ -137,45 +137,7 @@ bool CompletePartialChecksum(std::span<uint8_t> p) {
   return true;
 }
 
-PacketPort::~PacketPort() { Close(); }
-
-PacketPort::PacketPort(PacketPort&& other) noexcept { *this = std::move(other); }
-
-PacketPort& PacketPort::operator=(PacketPort&& other) noexcept {
-  if (this != &other) {
-    Close();
-    name_ = std::move(other.name_);
-    ifindex_ = other.ifindex_;
-    rx_fd_ = std::exchange(other.rx_fd_, -1);
-    tx4_fd_ = std::exchange(other.tx4_fd_, -1);
-    tx6_fd_ = std::exchange(other.tx6_fd_, -1);
-    ring_ = std::exchange(other.ring_, nullptr);
-    ring_bytes_ = std::exchange(other.ring_bytes_, 0);
-    frame_bytes_ = other.frame_bytes_;
-    block_bytes_ = other.block_bytes_;
-    frames_per_block_ = other.frames_per_block_;
-    frame_count_ = other.frame_count_;
-    next_frame_ = other.next_frame_;
-    holding_ = other.holding_;
-    ignored_ = other.ignored_;
-    local4_ = std::move(other.local4_);
-    local6_ = std::move(other.local6_);
-    sent_direct_ = other.sent_direct_;
-    sent_raw_ = other.sent_raw_;
-    neighbors_ = std::move(other.neighbors_);
-    queue_ = std::move(other.queue_);
-  }
-  return *this;
-}
-
-void PacketPort::Close() {
-  if (ring_ != nullptr) ::munmap(ring_, ring_bytes_);
-  ring_ = nullptr;
-  for (int* fd : {&rx_fd_, &tx4_fd_, &tx6_fd_}) {
-    if (*fd >= 0) ::close(*fd);
-    *fd = -1;
-  }
-}
+void RingUnmap::operator()(uint8_t* ring) const { ::munmap(ring, bytes); }
 
 Result<PacketPort> PacketPort::Open(std::string_view interface) {
   if (interface.empty() || interface.size() >= IFNAMSIZ) {
@@ -189,21 +151,22 @@ Result<PacketPort> PacketPort::Open(std::string_view interface) {
     return Fail(Error::kNotFound, "no such network interface in this namespace", port.name_);
   }
   // Protocol 0 receives nothing until bind(), so the ring starts empty and filtered.
-  port.rx_fd_ = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (port.rx_fd_ < 0) return SysError("socket AF_PACKET", interface);
-  Result<unsigned> mtu = InterfaceMtu(port.rx_fd_, port.name_);
+  port.rx_fd_ = ScopedFd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  const int rx = port.rx_fd_.get();
+  if (rx < 0) return SysError("socket AF_PACKET", interface);
+  Result<unsigned> mtu = InterfaceMtu(rx, port.name_);
   if (!mtu) return mtu.error();
-  if (Status s = AttachFilter(port.rx_fd_, interface); !s) return s.error();
+  if (Status s = AttachFilter(rx, interface); !s) return s.error();
   const int one = 1;
-  if (::setsockopt(port.rx_fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0) {
+  if (::setsockopt(rx, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0) {
     return SysError("setsockopt PACKET_IGNORE_OUTGOING", interface);
   }
-  if (::setsockopt(port.rx_fd_, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0) {
+  if (::setsockopt(rx, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0) {
     return SysError("setsockopt PACKET_QDISC_BYPASS", interface);
   }
-  if (::setsockopt(port.rx_fd_, SOL_SOCKET, SO_SNDBUFFORCE, &kSendBufferBytes,
+  if (::setsockopt(rx, SOL_SOCKET, SO_SNDBUFFORCE, &kSendBufferBytes,
                    sizeof(kSendBufferBytes)) < 0) {
-    (void)::setsockopt(port.rx_fd_, SOL_SOCKET, SO_SNDBUF, &kSendBufferBytes,
+    (void)::setsockopt(rx, SOL_SOCKET, SO_SNDBUF, &kSendBufferBytes,
                        sizeof(kSendBufferBytes));
   }
   if (Status s = port.SetupRing(*mtu); !s) return s.error();
@@ -211,7 +174,7 @@ Result<PacketPort> PacketPort::Open(std::string_view interface) {
   addr.sll_family = AF_PACKET;
   addr.sll_protocol = htons(ETH_P_ALL);
   addr.sll_ifindex = port.ifindex_;
-  if (::bind(port.rx_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
+  if (::bind(rx, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
     return SysError("bind AF_PACKET", interface);
   }
   if (Status s = port.OpenSenders(); !s) return s.error();
@@ -232,7 +195,7 @@ Result<PacketPort> PacketPort::Open(std::string_view interface) {
 
 Status PacketPort::SetupRing(unsigned mtu) {
   const int version = TPACKET_V2;
-  if (::setsockopt(rx_fd_, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) < 0) {
+  if (::setsockopt(rx_fd_.get(), SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) < 0) {
     return SysError("setsockopt PACKET_VERSION", name_);
   }
   frame_bytes_ = RoundUp(mtu + kFrameOverhead, TPACKET_ALIGNMENT);
@@ -245,22 +208,22 @@ Status PacketPort::SetupRing(unsigned mtu) {
   frames_per_block_ = block / frame_bytes_;  // the block's tail is unused when not a multiple
   block_bytes_ = block;
   req.tp_frame_nr = static_cast<unsigned>(blocks * frames_per_block_);
-  if (::setsockopt(rx_fd_, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
+  if (::setsockopt(rx_fd_.get(), SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
     return SysError("setsockopt PACKET_RX_RING", name_);
   }
-  ring_bytes_ = block * blocks;
-  void* map = ::mmap(nullptr, ring_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, rx_fd_, 0);
+  const size_t ring_bytes = block * blocks;
+  void* map = ::mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, rx_fd_.get(), 0);
   if (map == MAP_FAILED) return SysError("mmap packet ring", name_);
-  ring_ = static_cast<uint8_t*>(map);
+  ring_ = std::unique_ptr<uint8_t, RingUnmap>(static_cast<uint8_t*>(map), RingUnmap{ring_bytes});
   frame_count_ = req.tp_frame_nr;
   return {};
 }
 
 Status PacketPort::OpenSenders() {
-  tx4_fd_ = OpenRawSender(AF_INET, name_);
-  if (tx4_fd_ < 0) return SysError("raw IPv4 socket", name_);
-  tx6_fd_ = OpenRawSender(AF_INET6, name_);
-  if (tx6_fd_ < 0) return SysError("raw IPv6 socket", name_);
+  tx4_fd_ = ScopedFd(OpenRawSender(AF_INET, name_));
+  if (tx4_fd_.get() < 0) return SysError("raw IPv4 socket", name_);
+  tx6_fd_ = ScopedFd(OpenRawSender(AF_INET6, name_));
+  if (tx6_fd_.get() < 0) return SysError("raw IPv6 socket", name_);
   return {};
 }
 
@@ -318,7 +281,10 @@ void PacketPort::Release() {
 uint64_t PacketPort::TakeRingDrops() {
   tpacket_stats stats{};
   socklen_t len = sizeof(stats);
-  if (rx_fd_ < 0 || ::getsockopt(rx_fd_, SOL_PACKET, PACKET_STATISTICS, &stats, &len) < 0) return 0;
+  if (rx_fd_.get() < 0 ||
+      ::getsockopt(rx_fd_.get(), SOL_PACKET, PACKET_STATISTICS, &stats, &len) < 0) {
+    return 0;
+  }
   return stats.tp_drops;
 }
 
@@ -403,7 +369,7 @@ Status PacketPort::SendRun(size_t begin, size_t end, std::vector<SendFailure>& f
     m.msg_iovlen = 1;
   }
   const Way way = queue_[begin].way;
-  const int fd = way == Way::kDirect ? rx_fd_ : way == Way::kRaw6 ? tx6_fd_ : tx4_fd_;
+  const int fd = (way == Way::kDirect ? rx_fd_ : way == Way::kRaw6 ? tx6_fd_ : tx4_fd_).get();
   (way == Way::kDirect ? sent_direct_ : sent_raw_) += count;
   size_t sent = 0;
   while (sent < count) {

@@ -23,12 +23,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sim/scoped_fd.h"
 #include "util/result.h"
 
 namespace qir::sim {
@@ -55,13 +57,18 @@ struct SendFailure {
   std::string error;  ///< errno text
 };
 
+/// munmap(2) of a receive ring, as PacketPort's unique_ptr deleter.
+struct RingUnmap {
+  size_t bytes = 0;
+  void operator()(uint8_t* ring) const;
+};
+
 /// One interface's receive ring and send sockets. Move-only (owns fds and the mapping).
 class PacketPort {
  public:
   PacketPort() = default;
-  ~PacketPort();
-  PacketPort(PacketPort&& other) noexcept;
-  PacketPort& operator=(PacketPort&& other) noexcept;
+  PacketPort(PacketPort&& other) noexcept = default;
+  PacketPort& operator=(PacketPort&& other) noexcept = default;
   PacketPort(const PacketPort&) = delete;
   PacketPort& operator=(const PacketPort&) = delete;
 
@@ -90,14 +97,13 @@ class PacketPort {
   /// Frames the kernel dropped because the ring was full, since the last call.
   uint64_t TakeRingDrops();
 
-  int fd() const { return rx_fd_; }  ///< readable (epoll) while the ring holds a frame
+  int fd() const { return rx_fd_.get(); }  ///< readable (epoll) while the ring holds a frame
   const std::string& name() const { return name_; }
   uint64_t ignored() const { return ignored_; }
   uint64_t sent_direct() const { return sent_direct_; }  ///< sent with a learned MAC
   uint64_t sent_raw() const { return sent_raw_; }        ///< sent through the raw fallback
 
  private:
-  void Close();
   Status SetupRing(unsigned mtu);
   Status OpenSenders();
   /// True when `ip_packet`'s destination is one of the namespace's own addresses.
@@ -107,17 +113,16 @@ class PacketPort {
   Status SendRun(size_t begin, size_t end, std::vector<SendFailure>& failures);
   /// Start of ring frame `index` (frames are packed per block, blocks back to back).
   uint8_t* Frame(size_t index) const {
-    return ring_ + (index / frames_per_block_) * block_bytes_ +
+    return ring_.get() + (index / frames_per_block_) * block_bytes_ +
            (index % frames_per_block_) * frame_bytes_;
   }
 
   std::string name_;
   int ifindex_ = 0;
-  int rx_fd_ = -1;                ///< AF_PACKET SOCK_DGRAM socket with the ring
-  int tx4_fd_ = -1;               ///< raw IPv4 socket, IP_HDRINCL, bound to the interface
-  int tx6_fd_ = -1;               ///< raw IPv6 socket, IPV6_HDRINCL, bound to the interface
-  uint8_t* ring_ = nullptr;       ///< mmap'ed receive ring
-  size_t ring_bytes_ = 0;
+  ScopedFd rx_fd_;   ///< AF_PACKET SOCK_DGRAM socket with the ring
+  ScopedFd tx4_fd_;  ///< raw IPv4 socket, IP_HDRINCL, bound to the interface
+  ScopedFd tx6_fd_;  ///< raw IPv6 socket, IPV6_HDRINCL, bound to the interface
+  std::unique_ptr<uint8_t, RingUnmap> ring_;  ///< mmap'ed receive ring
   size_t frame_bytes_ = 0;
   size_t block_bytes_ = 0;
   size_t frames_per_block_ = 0;

@@ -125,20 +125,6 @@ std::chrono::microseconds LatenessHistogram::Quantile(double fraction) const {
   return std::chrono::microseconds((kBuckets + 1) * kBucketUs);
 }
 
-ScopedFd::~ScopedFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-ScopedFd::ScopedFd(ScopedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-ScopedFd& ScopedFd::operator=(ScopedFd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
 Simulator::Simulator(const SimulatorConfig& config)
     : config_(config),
       to_server_{.name = "to_server",

@@ -33,6 +33,7 @@
 #include "sim/pcap_buffer.h"
 #include "sim/kernel_forwarding.h"
 #include "sim/scenario.h"
+#include "sim/scoped_fd.h"
 #include "sim/packet_port.h"
 #include "util/result.h"
 
@@ -77,22 +78,6 @@ class LatenessHistogram {
 /// anything too short to be an IP header. The simulator ignores them: no index, no capture,
 /// no write-back (the kernel would drop them anyway).
 bool Forwardable(std::span<const uint8_t> ip_packet);
-
-/// An owned file descriptor. Move-only so exactly one owner closes it.
-class ScopedFd {
- public:
-  ScopedFd() = default;
-  explicit ScopedFd(int fd) : fd_(fd) {}
-  ~ScopedFd();
-  ScopedFd(ScopedFd&& other) noexcept;
-  ScopedFd& operator=(ScopedFd&& other) noexcept;
-  ScopedFd(const ScopedFd&) = delete;
-  ScopedFd& operator=(const ScopedFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_ = -1;  ///< -1 when empty
-};
 
 /// The running simulator. Not movable (the loop keeps pointers into it); held by unique_ptr.
 class Simulator {
