@@ -22,6 +22,8 @@
 #include <cstring>
 #include <utility>
 
+#include "trace/ip_udp.h"
+
 namespace qir::sim {
 namespace {
 
@@ -126,10 +128,7 @@ bool CompletePartialChecksum(std::span<uint8_t> p) {
   }
   const size_t field = protocol == IPPROTO_TCP ? 16 : protocol == IPPROTO_UDP ? 6 : 0;
   if (field == 0 || l4 < 20 || p.size() < l4 + field + 2) return false;
-  uint32_t sum = 0;
-  for (size_t i = l4; i + 1 < p.size(); i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
-  if ((p.size() - l4) % 2 == 1) sum += static_cast<uint32_t>(p.back() << 8);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  const uint32_t sum = trace::AddOnesComplement(0, p.subspan(l4));
   uint16_t checksum = static_cast<uint16_t>(~sum & 0xffff);
   if (checksum == 0 && protocol == IPPROTO_UDP) checksum = 0xffff;  // 0 means "none" in UDP
   p[l4 + field] = static_cast<uint8_t>(checksum >> 8);

@@ -112,14 +112,6 @@ Result<IpLayer> ParseIp(std::span<const uint8_t> p) {
   }
 }
 
-/// RFC 1071 one's-complement sum of `data` (odd trailing byte padded with zero), added to `sum`.
-uint32_t AddOnesComplement(uint32_t sum, std::span<const uint8_t> data) {
-  for (size_t i = 0; i + 1 < data.size(); i += 2) sum += uint32_t{data[i]} << 8 | data[i + 1];
-  if (data.size() % 2 != 0) sum += uint32_t{data.back()} << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
-  return sum;
-}
-
 /// One's-complement sum of pseudo-header and UDP header + payload, checksum field included as is.
 uint32_t UdpSum(std::span<const uint8_t> p, const UdpDatagram& udp) {
   const size_t udp_offset = udp.payload_offset - kUdpHeaderLength;
@@ -179,6 +171,13 @@ Result<UdpDatagram> ParseUdpDatagram(std::span<const uint8_t> ip_packet) {
   udp.payload_offset = ip->transport_offset + kUdpHeaderLength;
   udp.payload_size = udp_length - kUdpHeaderLength;
   return udp;
+}
+
+uint32_t AddOnesComplement(uint32_t sum, std::span<const uint8_t> data) {
+  for (size_t i = 0; i + 1 < data.size(); i += 2) sum += uint32_t{data[i]} << 8 | data[i + 1];
+  if (data.size() % 2 != 0) sum += uint32_t{data.back()} << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  return sum;
 }
 
 uint16_t ComputeUdpChecksum(std::span<const uint8_t> ip_packet) {

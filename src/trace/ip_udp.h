@@ -43,6 +43,10 @@ struct UdpDatagram {
 /// for malformed or truncated ones. Bytes after the IP total length (link padding) are ignored.
 Result<UdpDatagram> ParseUdpDatagram(std::span<const uint8_t> ip_packet);
 
+/// RFC 1071 one's-complement sum of `data` (an odd trailing byte padded with zero) added to
+/// `sum`, folded to 16 bits.
+uint32_t AddOnesComplement(uint32_t sum, std::span<const uint8_t> data);
+
 /// The UDP checksum (RFC 768; RFC 8200 §8.1 pseudo-header for v6) the packet should carry, computed
 /// with its checksum field taken as zero; a computed 0 is returned as 0xffff. Returns 0 when the
 /// packet is not a parsable UDP packet.
