@@ -2,7 +2,10 @@
 // endpoints. A fresh, single-threaded process enters the cell's namespaces
 // (netns/sandbox.h) and then execs the real program, so the runner itself never
 // forks from its threads.
-//   qir _exec [--netns NAME] [--root DIR --tmp DIR] [--hosts FILE] [--bind SRC:DST[:ro]]... -- PROGRAM ARGS...
+//   qir _exec [--netns NAME] [--root DIR --tmp DIR] [--hosts FILE] [--bind SRC:DST[:ro]]...
+//             [--image ROOTFS --upper DIR [--hostname NAME] [--workdir DIR]] -- PROGRAM ARGS...
+// With --image, --root is the overlay's mount point and PROGRAM is looked up in
+// the image (relative names from its WorkingDir, as an engine does).
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,6 +46,14 @@ int ExecCommand(int argc, char** argv) {
       spec.tmp_dir = value;
     } else if (flag == "--hosts") {
       spec.hosts_file = value;
+    } else if (flag == "--image") {
+      spec.image_rootfs = value;
+    } else if (flag == "--upper") {
+      spec.upper_dir = value;
+    } else if (flag == "--hostname") {
+      spec.hostname = value;
+    } else if (flag == "--workdir") {
+      spec.working_dir = value;
     } else if (flag == "--bind") {
       Result<netns::BindMount> bind = netns::ParseBindMount(value);
       if (!bind.ok()) return Die(bind.error().Text());
@@ -53,6 +64,9 @@ int ExecCommand(int argc, char** argv) {
   }
   if (i >= argc) return Die("no program given after --");
   if (Status s = netns::EnterSandbox(spec); !s.ok()) return Die(s.error().Text());
+  // No descriptor of the runner's may reach the endpoint: an open directory
+  // outside its root would be a way out.
+  close_range(3, ~0u, 0);
   execvp(argv[i], argv + i);
   return Die(std::string("exec ") + argv[i] + ": " + std::strerror(errno));
 }

@@ -1,6 +1,9 @@
-// Enters a cell's namespaces and builds the endpoint's skeleton root
-// (sandbox.h). Debian 12 has a merged /usr, so /bin, /lib, /lib64 and /sbin are
-// symlinks into usr/ in the skeleton as on the host.
+// Enters a cell's namespaces and builds the endpoint's root (sandbox.h). Native
+// endpoints: a skeleton; Debian 12 has a merged /usr, so /bin, /lib, /lib64 and
+// /sbin are symlinks into usr/ as on the host. Image endpoints: an overlay,
+// entered with pivot_root; their mount points are made after the pivot, so that
+// a symlink in the image resolves inside the image (as an engine resolves it)
+// and never on the host.
 #include "netns/sandbox.h"
 
 #include <fcntl.h>
@@ -8,12 +11,18 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+
+#include "netns/confinement.h"
+#include "netns/pid_namespace.h"
 
 namespace qir::netns {
 namespace {
@@ -90,6 +99,154 @@ Status BuildRoot(const SandboxSpec& spec) {
   return {};
 }
 
+// ---- image endpoints -------------------------------------------------------
+
+/// The old root's mount point inside the new root during set-up. Random, so
+/// that no symlink in an image can point at it.
+std::string OldRootName() {
+  uint64_t r = 0;
+  if (getrandom(&r, sizeof(r), 0) != sizeof(r)) r = static_cast<uint64_t>(getpid()) * 0x9e3779b97f4a7c15ull;
+  char name[40];
+  std::snprintf(name, sizeof(name), "/.qir-old-root-%016llx", static_cast<unsigned long long>(r));
+  return name;
+}
+
+Status MountOverlay(const SandboxSpec& spec) {
+  const std::string upper = spec.upper_dir + "/upper";
+  const std::string work = spec.upper_dir + "/work";
+  for (const std::string& dir : {upper, work, spec.root}) {
+    if (Status s = MakeDir(dir); !s.ok()) return s;
+  }
+  for (const std::string& path : {spec.image_rootfs, upper, work}) {
+    if (path.find_first_of(",:\\") != std::string::npos) {
+      return Fail(Error::kInvalidArgument, "overlay paths may not contain ',', ':' or '\\'", path);
+    }
+  }
+  const std::string options = "lowerdir=" + spec.image_rootfs + ",upperdir=" + upper + ",workdir=" + work;
+  if (mount("overlay", spec.root.c_str(), "overlay", MS_NOSUID, options.c_str()) != 0) {
+    return Errno("mount overlay (" + options + ")", spec.root);
+  }
+  return {};
+}
+
+Status PivotInto(const std::string& root, const std::string& old_root) {
+  if (chdir(root.c_str()) != 0) return Errno("chdir", root);
+  if (mkdir(old_root.substr(1).c_str(), 0700) != 0) return Errno("mkdir", old_root);
+  if (syscall(SYS_pivot_root, ".", old_root.substr(1).c_str()) != 0) return Errno("pivot_root", root);
+  if (chdir("/") != 0) return Errno("chdir", "/");
+  return {};
+}
+
+/// A fresh tmpfs, read-only, over `path` when it exists (an engine's masked paths).
+Status Mask(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return {};
+  if (S_ISDIR(st.st_mode)) {
+    if (mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") != 0) {
+      return Errno("mask", path);
+    }
+    return {};
+  }
+  if (mount("/dev/null", path.c_str(), nullptr, MS_BIND, nullptr) != 0) return Errno("mask", path);
+  return {};
+}
+
+/// /proc of the endpoint's own PID namespace, its host-wide knobs read-only or masked.
+Status MountProc() {
+  if (Status s = MakeDir("/proc"); !s.ok()) return s;
+  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) return Errno("mount proc", "/proc");
+  for (const char* path : {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"}) {
+    if (access(path, F_OK) != 0) continue;
+    if (Status s = Bind(path, path, true); !s.ok()) return s;
+  }
+  for (const char* path : {"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
+                           "/proc/latency_stats", "/proc/acpi", "/proc/scsi", "/proc/asound"}) {
+    if (Status s = Mask(path); !s.ok()) return s;
+  }
+  return {};
+}
+
+/// A container's minimal /dev: a few character devices bound from the host,
+/// its own devpts and shm, the usual symlinks.
+Status MountDev(const std::string& old_root) {
+  if (Status s = MakeDir("/dev"); !s.ok()) return s;
+  if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") != 0) return Errno("mount tmpfs", "/dev");
+  for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
+    const std::string target = std::string("/dev/") + node;
+    if (Status s = BindFile(old_root + target, target); !s.ok()) return s;
+    // BindFile mounts read-only; device nodes must stay writable (/dev/null).
+    if (mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC, nullptr) != 0) {
+      return Errno("remount", target);
+    }
+  }
+  for (const char* dir : {"/dev/pts", "/dev/shm"}) {
+    if (Status s = MakeDir(dir); !s.ok()) return s;
+  }
+  if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0) {
+    return Errno("mount devpts", "/dev/pts");
+  }
+  if (mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") != 0) {
+    return Errno("mount shm", "/dev/shm");
+  }
+  const std::pair<const char*, const char*> links[] = {{"pts/ptmx", "/dev/ptmx"},     {"/proc/self/fd", "/dev/fd"},
+                                                       {"/proc/self/fd/0", "/dev/stdin"}, {"/proc/self/fd/1", "/dev/stdout"},
+                                                       {"/proc/self/fd/2", "/dev/stderr"}};
+  for (const auto& [to, from] : links) {
+    if (symlink(to, from) != 0) return Errno("symlink", from);
+  }
+  return {};
+}
+
+Status WriteHostname(const std::string& hostname) {
+  if (sethostname(hostname.data(), hostname.size()) != 0) return Errno("sethostname", hostname);
+  if (Status s = MakeDir("/etc"); !s.ok()) return s;
+  std::ofstream out("/etc/hostname", std::ios::trunc);
+  out << hostname << "\n";
+  return {};
+}
+
+/// Everything after the pivot: the cell's folders, /proc, /sys, /dev, /tmp.
+Status FurnishImageRoot(const SandboxSpec& spec, const std::string& old_root) {
+  for (const BindMount& b : spec.binds) {
+    if (Status s = MakeDir(b.target); !s.ok()) return s;
+    if (Status s = Bind(old_root + b.source, b.target, b.read_only); !s.ok()) return s;
+  }
+  if (!spec.hosts_file.empty()) {
+    if (Status s = MakeDir("/etc"); !s.ok()) return s;
+    if (Status s = BindFile(old_root + spec.hosts_file, "/etc/hosts"); !s.ok()) return s;
+  }
+  if (!spec.hostname.empty()) {
+    if (Status s = WriteHostname(spec.hostname); !s.ok()) return s;
+  }
+  if (Status s = MountProc(); !s.ok()) return s;
+  if (Status s = MakeDir("/sys"); !s.ok()) return s;
+  if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+    return Errno("mount sysfs", "/sys");
+  }
+  if (Status s = Mask("/sys/firmware"); !s.ok()) return s;
+  if (Status s = MountDev(old_root); !s.ok()) return s;
+  if (Status s = MakeDir("/tmp"); !s.ok()) return s;
+  if (chmod("/tmp", 01777) != 0) return Errno("chmod", "/tmp");
+  if (umount2(old_root.c_str(), MNT_DETACH) != 0) return Errno("umount old root", old_root);
+  if (rmdir(old_root.c_str()) != 0) return Errno("rmdir", old_root);
+  return {};
+}
+
+Status EnterImageSandbox(const SandboxSpec& spec) {
+  if (spec.upper_dir.empty()) return Fail(Error::kInvalidArgument, "an image sandbox needs a folder for its writable layer");
+  if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) != 0) return Errno("unshare", "mount, UTS, IPC namespaces");
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return Errno("make / private", "/");
+  if (Status s = ForkIntoPidNamespace(); !s.ok()) return s;
+  if (Status s = MountOverlay(spec); !s.ok()) return s;
+  const std::string old_root = OldRootName();
+  if (Status s = PivotInto(spec.root, old_root); !s.ok()) return s;
+  if (Status s = FurnishImageRoot(spec, old_root); !s.ok()) return s;
+  const std::string workdir = spec.working_dir.empty() ? "/" : spec.working_dir;
+  if (Status s = MakeDir(workdir); !s.ok()) return s;
+  if (chdir(workdir.c_str()) != 0) return Errno("chdir to the image's WorkingDir", workdir);
+  return ConfineAsContainer();
+}
+
 }  // namespace
 
 Result<BindMount> ParseBindMount(const std::string& text) {
@@ -115,6 +272,7 @@ Status EnterSandbox(const SandboxSpec& spec) {
     if (Status s = JoinNetns(spec.netns); !s.ok()) return s;
   }
   if (spec.root.empty()) return {};
+  if (!spec.image_rootfs.empty()) return EnterImageSandbox(spec);
   if (spec.tmp_dir.empty()) return Fail(Error::kInvalidArgument, "a sandbox root needs a tmp folder");
   if (unshare(CLONE_NEWNS) != 0) return Errno("unshare", "CLONE_NEWNS");
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return Errno("make / private", "/");

@@ -121,7 +121,7 @@ Status Topology::Destroy() {
   return first;
 }
 
-Status WriteHostsFile(const std::string& path) {
+Status WriteHostsFile(const std::string& path, const std::string& sim_v4) {
   std::ofstream out(path);
   out << "127.0.0.1 localhost\n"
       << "::1 localhost\n"
@@ -129,7 +129,7 @@ Status WriteHostsFile(const std::string& path) {
       << kServerV6 << " server server6 server46\n"
       << kClientV4 << " client client4 client46\n"
       << kClientV6 << " client client6 client46\n"
-      << kSimLeftV4 << " sim\n";
+      << sim_v4 << " sim\n";
   if (!out) return Fail(Error::kIo, "cannot write hosts file", path);
   return {};
 }

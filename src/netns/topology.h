@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "netns/address_plan.h"
 #include "util/result.h"
 
 namespace qir::netns {
@@ -42,7 +43,9 @@ class Topology {
   bool active_ = false;
 };
 
-/// Writes the cell's hosts file: server/server4/server6/server46, client, sim.
-Status WriteHostsFile(const std::string& path);
+/// Writes the cell's hosts file: server/server4/server6/server46, client, and
+/// sim at `sim_v4` (the simulator's client-side address; loopback where there is
+/// no simulator, as in the compliance probe).
+Status WriteHostsFile(const std::string& path, const std::string& sim_v4 = kSimLeftV4);
 
 }  // namespace qir::netns

@@ -19,6 +19,7 @@
 #include "runner/cert_chain.h"
 #include "runner/endpoint_launch.h"
 #include "runner/server_probe.h"
+#include "runner/sim_ready_port.h"
 #include "runner/test_files.h"
 #include "trace/keylog.h"
 #include "trace/pcap_writer.h"
@@ -59,7 +60,8 @@ Status CreateDirs(const CellSpec& spec, const CellDirs& d) {
   std::error_code ec;
   for (const std::string& dir : {d.www, d.downloads, d.certs, d.server_downloads, d.client_www,
                                  d.server_logs + "/qlog", d.client_logs + "/qlog", d.sim_logs,
-                                 spec.work_dir + "/tmp-server", spec.work_dir + "/tmp-client"}) {
+                                 spec.work_dir + "/tmp-server", spec.work_dir + "/tmp-client",
+                                 spec.work_dir + "/layer-server", spec.work_dir + "/layer-client"}) {
     fs::create_directories(dir, ec);
     if (ec) return Fail(Error::kIo, "mkdir " + dir + ": " + ec.message(), dir);
   }
@@ -86,9 +88,8 @@ class CellRun {
   std::optional<Ending> RunClient();
   void StopAll();
   Ending Judge();
-  std::vector<std::string> Argv(const Implementation& impl, const std::string& role, const std::string& ns,
-                                const std::string& www, const std::string& downloads, const std::string& logs) const;
-  std::vector<std::string> Env(const std::string& role) const;
+  util::SpawnOptions Endpoint(const Implementation& impl, const std::string& role, const std::string& ns,
+                              const std::string& www, const std::string& downloads, const std::string& logs) const;
   std::string TailOf(const std::string& path) const;
   std::optional<trace::KeyLog> ChooseKeyLog();
   void EmbedKeyLog();
@@ -101,6 +102,7 @@ class CellRun {
   std::vector<std::string> files_;
   netns::Topology topology_;
   util::Child sim_, server_, client_;
+  util::ScopedFd sim_ready_port_;  ///< sim:57832, open from "server ready" to the cell's end
   std::string keylog_path_;  ///< the key log the checks used; empty when none
 };
 
@@ -149,29 +151,25 @@ std::optional<Ending> CellRun::StartSimulator() {
   return std::nullopt;
 }
 
-std::vector<std::string> CellRun::Env(const std::string& role) const {
+util::SpawnOptions CellRun::Endpoint(const Implementation& impl, const std::string& role, const std::string& ns,
+                                     const std::string& www, const std::string& downloads,
+                                     const std::string& logs) const {
   const testcases::TestCase& t = *spec_.test;
   std::string requests;
   for (const std::string& f : files_) requests += (requests.empty() ? "" : " ") + (t.url_prefix + f);
-  return EndpointEnv(role, role == "server" ? t.server_testcase : t.client_testcase, t.name, requests);
-}
-
-std::vector<std::string> CellRun::Argv(const Implementation& impl, const std::string& role, const std::string& ns,
-                                       const std::string& www, const std::string& downloads,
-                                       const std::string& logs) const {
-  return EndpointArgv(spec_.qir_binary, impl, ns,
-                      {.root = spec_.work_dir + "/root-" + role, .tmp = spec_.work_dir + "/tmp-" + role,
-                       .hosts = dirs_.hosts, .www = www, .downloads = downloads, .certs = dirs_.certs,
-                       .logs = logs});
+  const std::string& w = spec_.work_dir;
+  return EndpointSpawn(spec_.qir_binary, impl, ns,
+                       {.root = w + "/root-" + role, .tmp = w + "/tmp-" + role, .layer = w + "/layer-" + role,
+                        .hosts = dirs_.hosts, .www = www, .downloads = downloads, .certs = dirs_.certs, .logs = logs},
+                       {.role = role, .testcase = role == "server" ? t.server_testcase : t.client_testcase,
+                        .context = t.name, .requests = requests},
+                       logs + "/output.log");
 }
 
 std::optional<Ending> CellRun::StartServer() {
   const Implementation& impl = *spec_.server;
   Result<util::Child> server = util::Spawn(
-      {.argv = Argv(impl, "server", topology_.names().server, dirs_.www, dirs_.server_downloads,
-                            dirs_.server_logs),
-       .env = Env("server"),
-       .stdout_path = dirs_.server_logs + "/output.log"});
+      Endpoint(impl, "server", topology_.names().server, dirs_.www, dirs_.server_downloads, dirs_.server_logs));
   if (!server.ok()) return Ending{Outcome::kError, "server: " + server.error().Text()};
   server_ = std::move(*server);
   Result<Readiness> ready = WaitForServer(
@@ -191,16 +189,17 @@ std::optional<Ending> CellRun::StartServer() {
   }
   log_.Line(*ready == Readiness::kVersionNegotiation ? "server ready (answered Version Negotiation)"
                                                      : "server ready (UDP 443 bound; it did not answer the VN probe)");
+  // Now, as in the reference: the simulation runs and the server answers.
+  Result<util::ScopedFd> port = ListenInNamespace(topology_.names().sim);
+  if (!port.ok()) return Ending{Outcome::kError, "sim:" + std::to_string(kSimReadyPort) + ": " + port.error().Text()};
+  sim_ready_port_ = std::move(*port);
   return std::nullopt;
 }
 
 std::optional<Ending> CellRun::RunClient() {
   const Implementation& impl = *spec_.client;
   Result<util::Child> client = util::Spawn(
-      {.argv = Argv(impl, "client", topology_.names().client, dirs_.client_www, dirs_.downloads,
-                            dirs_.client_logs),
-       .env = Env("client"),
-       .stdout_path = dirs_.client_logs + "/output.log"});
+      Endpoint(impl, "client", topology_.names().client, dirs_.client_www, dirs_.downloads, dirs_.client_logs));
   if (!client.ok()) return Ending{Outcome::kError, "client: " + client.error().Text()};
   client_ = std::move(*client);
   log_.Line("client started");
@@ -234,6 +233,7 @@ void CellRun::StopAll() {
   } else if (server_.pid() > 0) {
     log_.Line("server had ended by itself: " + server_.exit_info().Describe());
   }
+  sim_ready_port_.Reset();
   if (sim_.running()) {
     std::this_thread::sleep_for(kDrainTime);
     log_.Line("simulator stopped: " + sim_.Stop(kStopGrace).Describe());

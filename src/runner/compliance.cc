@@ -10,6 +10,7 @@
 #include "netns/topology.h"
 #include "runner/cert_chain.h"
 #include "runner/endpoint_launch.h"
+#include "runner/sim_ready_port.h"
 #include "util/subprocess.h"
 #include "util/temp_file.h"
 
@@ -33,20 +34,26 @@ Compliance CheckCompliance(const Implementation& impl, const std::string& role, 
                            const std::string& log_path) {
   const std::string ns = netns_prefix + "-k";
   std::error_code ec;
-  for (const char* dir : {"www", "downloads", "certs", "logs", "tmp"}) fs::create_directories(work_dir + "/" + dir, ec);
+  for (const char* dir : {"www", "downloads", "certs", "logs", "tmp", "layer"}) fs::create_directories(work_dir + "/" + dir, ec);
   if (Status s = netns::AddNamespace(ns); !s.ok()) return {false, "compliance namespace: " + s.error().Text()};
   (void)netns::Ip(ns, {"link", "set", "lo", "up"});
-  (void)netns::WriteHostsFile(work_dir + "/hosts");
+  (void)netns::WriteHostsFile(work_dir + "/hosts", "127.0.0.1");
   // A server may load its certificate before it looks at TESTCASE (quic-go does).
   if (Status s = WriteCertChain(work_dir + "/certs", 1); !s.ok()) return {false, "certificates: " + s.error().Text()};
   const std::string testcase = RandomTestcase();
   const std::string w = work_dir;
-  Result<util::Child> child = util::Spawn(
-      {.argv = EndpointArgv(qir_binary, impl, ns,
-                            {.root = w + "/root", .tmp = w + "/tmp", .hosts = w + "/hosts", .www = w + "/www",
-                             .downloads = w + "/downloads", .certs = w + "/certs", .logs = w + "/logs"}),
-       .env = EndpointEnv(role, testcase, testcase, "https://server4:443/compliance"),
-       .stdout_path = log_path});
+  // An image client waits for sim:57832 before it looks at TESTCASE; here `sim` is loopback.
+  Result<util::ScopedFd> sim_port = ListenInNamespace(ns);
+  if (!sim_port.ok()) {
+    (void)netns::DeleteNamespace(ns);
+    return {false, "compliance namespace: " + sim_port.error().Text()};
+  }
+  Result<util::Child> child = util::Spawn(EndpointSpawn(
+      qir_binary, impl, ns,
+      {.root = w + "/root", .tmp = w + "/tmp", .layer = w + "/layer", .hosts = w + "/hosts", .www = w + "/www",
+       .downloads = w + "/downloads", .certs = w + "/certs", .logs = w + "/logs"},
+      {.role = role, .testcase = testcase, .context = testcase, .requests = "https://server4:443/compliance"},
+      log_path));
   Compliance result;
   if (!child.ok()) {
     result = {false, child.error().Text()};

@@ -27,11 +27,22 @@ Result<std::string> OptionalString(const json& entry, const char* key, const std
   return entry[key].get<std::string>();
 }
 
+/// Archive and layout paths in a file are relative to the file, like "dir".
+std::string ResolveImagePath(const std::string& ref, const fs::path& base) {
+  for (const char* prefix : {"docker-archive:", "oci-archive:", "oci:"}) {
+    const size_t n = std::char_traits<char>::length(prefix);
+    if (ref.compare(0, n, prefix) == 0 && ref.size() > n && ref[n] != '/') {
+      return prefix + (base / ref.substr(n)).lexically_normal().string();
+    }
+  }
+  return ref;
+}
+
 Result<Implementation> ParseEntry(const std::string& name, const json& entry, const fs::path& base,
                                   const std::string& file) {
   const std::string where = file + ": " + name;
   if (!entry.is_object()) return Fail(Error::kInvalidArgument, "entry must be an object", where);
-  static const std::set<std::string> kKeys = {"role", "url", "dir", "build", "run"};
+  static const std::set<std::string> kKeys = {"role", "url", "dir", "build", "run", "image"};
   for (const auto& item : entry.items()) {
     if (!kKeys.count(item.key())) return Fail(Error::kInvalidArgument, "unknown key '" + item.key() + "'", where);
   }
@@ -47,11 +58,23 @@ Result<Implementation> ParseEntry(const std::string& name, const json& entry, co
   Result<std::string> dir = OptionalString(entry, "dir", where);
   Result<std::string> build = OptionalString(entry, "build", where);
   Result<std::string> run = OptionalString(entry, "run", where);
-  for (const auto* r : {&url, &dir, &build, &run}) {
+  Result<std::string> image = OptionalString(entry, "image", where);
+  for (const auto* r : {&url, &dir, &build, &run, &image}) {
     if (!r->ok()) return r->error();
   }
   impl.url = *url;
-  impl.dir = (base / (dir->empty() ? name : *dir)).lexically_normal().string();
+  if (image->empty() == dir->empty()) {
+    return Fail(Error::kInvalidArgument, "needs exactly one of 'image' (an interop image) or 'dir' (a native endpoint)",
+                where);
+  }
+  if (!image->empty()) {
+    if (!build->empty() || !run->empty()) {
+      return Fail(Error::kInvalidArgument, "'build' and 'run' belong to native entries; an image says how it runs", where);
+    }
+    impl.image = ResolveImagePath(*image, base);
+    return impl;
+  }
+  impl.dir = (base / *dir).lexically_normal().string();
   impl.build = build->empty() ? "" : (fs::path(impl.dir) / *build).string();
   impl.run = run->empty() ? "run_endpoint.sh" : *run;
   if (!fs::is_directory(impl.dir)) return Fail(Error::kNotFound, "folder does not exist: " + impl.dir, where);
@@ -92,6 +115,31 @@ void MergeImplementations(std::vector<Implementation>* into, std::vector<Impleme
     }
     if (!replaced) into->push_back(std::move(impl));
   }
+}
+
+Status ApplyReplacements(std::vector<Implementation>* all, const std::string& replacements) {
+  size_t start = 0;
+  while (start < replacements.size()) {
+    size_t comma = replacements.find(',', start);
+    const std::string pair = replacements.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? replacements.size() : comma + 1;
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      return Fail(Error::kInvalidArgument, "-r wants name=image[,name=image]", pair);
+    }
+    const std::string name = pair.substr(0, eq);
+    Implementation* impl = nullptr;
+    for (Implementation& i : *all) {
+      if (i.name == name) impl = &i;
+    }
+    if (impl == nullptr) return Fail(Error::kNotFound, "-r names an unknown implementation", name);
+    impl->image = ResolveImagePath(pair.substr(eq + 1), fs::current_path());
+    impl->dir.clear();
+    impl->build.clear();
+    impl->run.clear();
+    impl->launch.reset();
+  }
+  return {};
 }
 
 const Implementation* FindImplementation(const std::vector<Implementation>& all, const std::string& name) {

@@ -1,11 +1,17 @@
-// Implementations: the QUIC stacks the matrix runs, read from JSON files in
-// qir's format (implementations/implementations.json):
-//   { "<name>": { "role": "both"|"server"|"client", "url": "...",
-//                 "dir": "<folder, relative to the JSON file; default: name>",
-//                 "build": "<script in dir, optional>",
-//                 "run": "<entry point in dir; default run_endpoint.sh>" } }
+// Implementations: the QUIC stacks the matrix runs, read from JSON files. Two
+// kinds of entry mix freely, and each has exactly one of "image" or "dir":
+//   the reference's (implementations_quic.json), an interop image:
+//     { "<name>": { "image": "<reference>", "url": "...", "role": "both"|"server"|"client" } }
+//   qir's native ones (implementations/implementations.json), a folder on the host:
+//     { "<name>": { "role": ..., "url": "...",
+//                   "dir": "<folder, relative to the JSON file>",
+//                   "build": "<script in dir, optional>",
+//                   "run": "<entry point in dir; default run_endpoint.sh>" } }
+// Image references: "docker-archive:PATH", "oci-archive:PATH", "oci:DIR[:TAG]",
+// or a name an engine or registry knows (src/image).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,17 +26,28 @@ enum class Role {
   kClient,  ///< client only
 };
 
+/// How an image implementation starts, read from its unpacked image (image_endpoints.h).
+struct ImageLaunch {
+  std::string rootfs;             ///< the unpacked image: the overlay's read-only lower layer
+  std::vector<std::string> argv;  ///< Entrypoint + Cmd
+  std::vector<std::string> env;   ///< the image's Env ("K=V")
+  std::string working_dir;        ///< the image's WorkingDir; "" = /
+};
+
 /// One QUIC stack behind the endpoint contract.
 struct Implementation {
   std::string name;
   Role role = Role::kBoth;
   std::string url;     ///< project page, shown in reports
-  std::string dir;     ///< absolute folder; mounted read-only at /impl in the sandbox
-  std::string build;   ///< absolute path of the build script; empty = nothing to build
-  std::string run;     ///< entry point relative to dir, e.g. "run_endpoint.sh"
+  std::string dir;     ///< native: absolute folder; mounted read-only at /impl in the sandbox
+  std::string build;   ///< native: absolute path of the build script; empty = nothing to build
+  std::string run;     ///< native: entry point relative to dir, e.g. "run_endpoint.sh"
+  std::string image;   ///< image: its reference as written; empty for native ones
+  std::optional<ImageLaunch> launch;  ///< image: set once the image is unpacked
 
   bool IsServer() const { return role != Role::kClient; }
   bool IsClient() const { return role != Role::kServer; }
+  bool IsImage() const { return !image.empty(); }
 };
 
 /// Reads one implementations file. Errors name the file and the offending key.
@@ -39,6 +56,11 @@ Result<std::vector<Implementation>> LoadImplementations(const std::string& path)
 /// Appends `more` to `into`; a name already present is replaced (a user's file
 /// may override a built-in stack).
 void MergeImplementations(std::vector<Implementation>* into, std::vector<Implementation> more);
+
+/// Applies the reference's `-r/--replace name=image[,name=image]`: each named
+/// implementation becomes that image (a native one stops being native). An
+/// unknown name or a malformed pair is an error naming it.
+Status ApplyReplacements(std::vector<Implementation>* all, const std::string& replacements);
 
 /// The implementation named `name`, or nullptr.
 const Implementation* FindImplementation(const std::vector<Implementation>& all, const std::string& name);

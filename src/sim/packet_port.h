@@ -30,10 +30,12 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/scoped_fd.h"
+#include "util/scoped_fd.h"
 #include "util/result.h"
 
 namespace qir::sim {
+
+using util::ScopedFd;
 
 /// One packet waiting in the receive ring. `bytes` points into the ring and stays valid
 /// until PacketPort::Release().

@@ -162,6 +162,7 @@ Status Simulator::Setup() {
   if (signal_.get() < 0) return SysError("signalfd");
   ::prctl(PR_SET_TIMERSLACK, kTimerSlackNs, 0, 0, 0);
 
+  own_addresses_ = LocalAddresses::OfThisNamespace();
   // Forwarding off first: from the moment a ring exists, the simulator owns transit packets.
   Result<KernelForwardingOff> forwarding = KernelForwardingOff::Apply();
   if (!forwarding) return forwarding.error();
@@ -233,6 +234,10 @@ Status Simulator::ReadBurst(Path& path) {
     const std::span<const uint8_t> bytes = received->bytes;
     if (!Forwardable(bytes)) {
       ++path.ignored;
+      continue;
+    }
+    if (own_addresses_.IsDestinationOf(bytes)) {
+      ++path.local;
       continue;
     }
     if (received->truncated) {
@@ -465,9 +470,9 @@ std::string Simulator::Summary() const {
     const LinkCounters& c = path->link.counters();
     out += fmt::format(
         "{}: received={} dropped={} impaired={} delivered={} bytes={} in_flight={} "
-        "send_errors={} ignored={} ring_drops={} truncated={}\n",
+        "send_errors={} ignored={} local={} ring_drops={} truncated={}\n",
         path->name, c.enqueued, c.dropped, path->impaired, c.delivered - path->impaired,
-        c.bytes_delivered, path->link.InFlight(), path->write_errors, path->ignored,
+        c.bytes_delivered, path->link.InFlight(), path->write_errors, path->ignored, path->local,
         path->ring_drops, path->truncated);
     out += fmt::format("{}: sent with learned MAC={} through the kernel's ARP/NDP={}\n",
                        path->name, path->egress->sent_direct(), path->egress->sent_raw());

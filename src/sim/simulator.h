@@ -30,10 +30,11 @@
 
 #include "sim/impairments.h"
 #include "sim/link.h"
+#include "sim/local_addresses.h"
 #include "sim/pcap_buffer.h"
 #include "sim/kernel_forwarding.h"
 #include "sim/scenario.h"
-#include "sim/scoped_fd.h"
+#include "util/scoped_fd.h"
 #include "sim/packet_port.h"
 #include "util/result.h"
 
@@ -112,6 +113,7 @@ class Simulator {
     TimePoint last_arrival{};    ///< keeps arrival times monotonic if the wall clock steps
     uint64_t impaired = 0;       ///< packets dropped by an impairment (not the queue)
     uint64_t ignored = 0;        ///< link-local / multicast packets not forwarded (no index)
+    uint64_t local = 0;          ///< packets for the simulator's own addresses (left to the kernel)
     std::vector<size_t> queued;  ///< positions in `due` of the packets queued on `egress`
     std::vector<SendFailure> failures;  ///< reused: Flush's refusals
     LatenessHistogram lateness;  ///< written-back time minus scheduled arrival
@@ -154,6 +156,7 @@ class Simulator {
   Path to_server_;
   Path to_client_;
   Impairments impairments_;
+  LocalAddresses own_addresses_;  ///< read at Setup; packets to them are not link traffic
   std::vector<std::string> decisions_;         ///< reused: log lines from Impairments::Process
   std::vector<std::vector<uint8_t>> buffers_;  ///< free packet buffers (no per-packet allocation)
   std::string log_;                            ///< sim log lines not yet written

@@ -39,9 +39,9 @@ ExitInfo FromWaitStatus(int status) {
 }
 
 /// Merges `extra` ("K=V") over the inherited environment; extra wins.
-std::vector<std::string> BuildEnv(const std::vector<std::string>& extra) {
+std::vector<std::string> BuildEnv(const std::vector<std::string>& extra, bool inherit) {
   std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
+  for (char** e = environ; inherit && *e != nullptr; ++e) {
     std::string entry(*e);
     std::string key = entry.substr(0, entry.find('='));
     bool overridden = false;
@@ -108,7 +108,7 @@ Result<Child> Spawn(const SpawnOptions& options) {
   posix_spawnattr_setflags(&attr, flags);
 
   std::vector<std::string> argv_copy = options.argv;
-  std::vector<std::string> env = BuildEnv(options.env);
+  std::vector<std::string> env = BuildEnv(options.env, options.inherit_env);
   std::vector<char*> argv_c = CStrings(argv_copy);
   std::vector<char*> env_c = CStrings(env);
   pid_t pid = -1;

@@ -26,6 +26,7 @@ struct ExitInfo {
 struct SpawnOptions {
   std::vector<std::string> argv;  ///< argv[0] is looked up in PATH when it has no '/'
   std::vector<std::string> env;   ///< extra "KEY=value" entries on top of the inherited environment
+  bool inherit_env = true;        ///< false: `env` is the whole environment (image endpoints)
   std::string stdout_path;        ///< file to append stdout to; empty = /dev/null
   std::string stderr_path;        ///< file to append stderr to; empty = same as stdout
   bool new_process_group = true;  ///< child leads its own group so KillGroup reaches its children

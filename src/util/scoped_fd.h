@@ -6,7 +6,7 @@
 
 #include <utility>
 
-namespace qir::sim {
+namespace qir::util {
 
 class ScopedFd {
  public:
@@ -35,4 +35,4 @@ class ScopedFd {
   int fd_ = -1;
 };
 
-}  // namespace qir::sim
+}  // namespace qir::util
