@@ -1,7 +1,7 @@
 // `qir run`: the interop matrix. Flags follow the reference runner (run.py):
 // -s servers, -c clients, -t tests, -l log dir, -j JSON, -m Markdown, -i must
-// include, -f save files; qir adds -P (cells in parallel), --seed and
-// --implementations. Exit: 0 no cell failed, 1 some did, 2 usage or
+// include, -f save files, -r replace images; qir adds -P (cells in parallel),
+// --seed and --implementations. Exit: 0 no cell failed, 1 some did, 2 usage or
 // configuration error, 130 interrupted.
 #include <unistd.h>
 
@@ -23,6 +23,7 @@
 #include "report/reference_json.h"
 #include "report/terminal_matrix.h"
 #include "runner/auto_unsupported.h"
+#include "runner/image_endpoints.h"
 #include "runner/matrix.h"
 #include "runner/stale_state.h"
 #include "sim/scenario.h"
@@ -50,6 +51,7 @@ struct RunFlags {
   uint64_t seed = 0;                    ///< 0 = random
   bool no_build = false;                ///< skip the implementations' build scripts
   std::vector<std::string> impl_files;  ///< user implementations files
+  std::string replace;                  ///< -r name=image[,name=image]
   std::string scenario;                 ///< overrides the tests' simulator scenarios
   std::string no_auto_unsupported;      ///< implementations exempt from auto-unsupported marking
   bool skip_compliance = false;         ///< do not probe endpoints with an unknown TESTCASE first
@@ -146,7 +148,10 @@ void AddFlags(CLI::App& app, RunFlags& f) {
   app.add_option("-P,--parallel", f.jobs, "cells run in parallel (default: number of CPUs)")->check(CLI::Range(0, 256));
   app.add_option("--seed", f.seed, "simulator and file seed (default: random, printed)");
   app.add_flag("--no-build", f.no_build, "do not run the implementations' build scripts first");
-  app.add_option("--implementations", f.impl_files, "extra implementations file (repeatable)");
+  app.add_option("--implementations", f.impl_files,
+                 "extra implementations file (repeatable): qir's own format or the reference's implementations_quic.json");
+  app.add_option("-r,--replace", f.replace, "replace implementations' images: name=image[,name=image] (image: "
+                 "docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG] or a name)");
   app.add_option("-n,--no-auto-unsupported", f.no_auto_unsupported,
                  "implementations exempt from auto-unsupported marking, comma-separated");
   app.add_flag("--skip-compliance", f.skip_compliance, "do not check that endpoints exit 127 for an unknown TESTCASE");
@@ -168,6 +173,7 @@ int RunCommand(int argc, char** argv) {
   if (!tests.ok()) return UsageError("run", tests.error().Text());
   Result<std::vector<runner::Implementation>> all = LoadAllImplementations(f.impl_files);
   if (!all.ok()) return UsageError("run", all.error().Text());
+  if (Status s = runner::ApplyReplacements(&*all, f.replace); !s.ok()) return UsageError("run", s.error().Text());
   Result<std::vector<runner::Implementation>> servers = Select(*all, f.servers, true);
   Result<std::vector<runner::Implementation>> clients = Select(*all, f.clients, false);
   if (!servers.ok()) return UsageError("run", servers.error().Text());
@@ -195,6 +201,12 @@ int RunCommand(int argc, char** argv) {
     std::vector<runner::Implementation> used = *servers;
     used.insert(used.end(), clients->begin(), clients->end());
     if (Status s = BuildImplementations(used); !s.ok()) return UsageError("run", s.error().Text());
+  }
+  {
+    image::ImageCache cache(image::DefaultCacheDir());
+    for (auto* side : {&*servers, &*clients}) {
+      if (Status s = runner::PrepareImages(side, cache); !s.ok()) return UsageError("run", s.error().Text());
+    }
   }
   std::error_code ec;
   fs::create_directories(f.log_dir, ec);
