@@ -324,10 +324,8 @@ Result<UnpackedImage> ImageCache::Unpack(const ImageSource& source, const std::s
     return marked.error();
   }
   ++unpack_count_;
-  char real_final[PATH_MAX];
-  std::string rootfs =
-      realpath((final_path + "/rootfs").c_str(), real_final) ? real_final : final_path + "/rootfs";
-  return UnpackedImage{source.config_digest, rootfs, std::move(*parsed)};
+  // The same path LoadEntry gives, so every Get of one image names one root.
+  return UnpackedImage{source.config_digest, final_path + "/rootfs", std::move(*parsed)};
 }
 
 }  // namespace qir::image
