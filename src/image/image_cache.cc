@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +30,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kPartialInfix[] = ".partial-";
+
+// Process-wide, so that several ImageCache objects (one per cell) never share a scratch dir.
+std::atomic<int> scratch_counter{0};
 
 // Removes a scratch directory when its import ends, on success or error.
 class ScopedDir {
@@ -251,7 +255,7 @@ Result<UnpackedImage> ImageCache::ImportFromRegistry(const ImageRef& ref) {
 Result<std::string> ImageCache::ScratchDir() {
   std::string tmp = dir_ + "/tmp";
   RemoveDeadPartials(tmp);
-  std::string path = tmp + "/import-" + std::to_string(scratch_counter_++) + kPartialInfix +
+  std::string path = tmp + "/import-" + std::to_string(scratch_counter++) + kPartialInfix +
                      std::to_string(getpid());
   (void)util::RemoveTree(path);
   if (mkdir(path.c_str(), 0700) != 0)
@@ -320,10 +324,8 @@ Result<UnpackedImage> ImageCache::Unpack(const ImageSource& source, const std::s
     return marked.error();
   }
   ++unpack_count_;
-  char real_final[PATH_MAX];
-  std::string rootfs =
-      realpath((final_path + "/rootfs").c_str(), real_final) ? real_final : final_path + "/rootfs";
-  return UnpackedImage{source.config_digest, rootfs, std::move(*parsed)};
+  // The same path LoadEntry gives, so every Get of one image names one root.
+  return UnpackedImage{source.config_digest, final_path + "/rootfs", std::move(*parsed)};
 }
 
 }  // namespace qir::image

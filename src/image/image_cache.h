@@ -65,7 +65,6 @@ class ImageCache {
   std::string dir_;
   FetchOptions fetch_;
   std::atomic<int> unpack_count_{0};
-  std::atomic<int> scratch_counter_{0};
 };
 
 }  // namespace qir::image

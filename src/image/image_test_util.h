@@ -165,8 +165,9 @@ class TestImage {
     WriteBlob(layout, ConfigText());
     nlohmann::json layers = nlohmann::json::array();
     for (size_t i = 0; i < layers_.size(); ++i) {
-      std::string digest = WriteBlob(layout, layers_[i]);
-      if (digest_overrides_.count(i)) digest = digest_overrides_.at(i);
+      std::string digest =
+          digest_overrides_.count(i) ? digest_overrides_.at(i) : DigestOf(layers_[i]);
+      WriteText(layout + "/blobs/sha256/" + DigestHex(digest), layers_[i]);
       layers.push_back({{"mediaType", "application/vnd.oci.image.layer.v1.tar"},
                         {"digest", digest},
                         {"size", layers_[i].size()}});
