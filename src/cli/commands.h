@@ -8,6 +8,7 @@ int RunCommand(int argc, char** argv);       ///< qir run: run the matrix
 int ListCommand(int argc, char** argv);      ///< qir list: tests and implementations
 int SimCommand(int argc, char** argv);       ///< qir sim: the link emulator (own namespace)
 int AnalyzeCommand(int argc, char** argv);   ///< qir analyze: decode a capture like tshark, for QUIC
+int PullCommand(int argc, char** argv);      ///< qir pull: fetch/unpack image implementations ahead of a run
 int ExecCommand(int argc, char** argv);      ///< qir _exec: start an endpoint in its namespaces (internal)
 
 }  // namespace qir::cli

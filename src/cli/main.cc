@@ -19,6 +19,7 @@ constexpr CommandEntry kCommands[] = {
     {"run", "run the interop matrix (server x client x test)", qir::cli::RunCommand, false},
     {"list", "list test cases and implementations", qir::cli::ListCommand, false},
     {"sim", "run the network simulator between two interfaces", qir::cli::SimCommand, false},
+    {"pull", "fetch and unpack the images of image implementations", qir::cli::PullCommand, false},
     {"analyze", "decode the QUIC packets of a pcap/pcapng file", qir::cli::AnalyzeCommand, false},
     {"_exec", "start a process inside a cell's namespaces (internal)", qir::cli::ExecCommand, true},
 };

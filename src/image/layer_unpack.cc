@@ -284,6 +284,9 @@ Status Unpacker::RemoveLowerChildren(const std::string& dir_rel) {
 }  // namespace
 
 Result<std::string> CleanEntryPath(const std::string& name) {
+  // "/" alone is the root directory itself (umoci writes it, like "./"); any
+  // other absolute name would be aimed outside the layer's root.
+  if (!name.empty() && name.find_first_not_of('/') == std::string::npos) return std::string();
   if (!name.empty() && name[0] == '/') return Fail(Error::kParse, "absolute path", name);
   std::string clean;
   size_t start = 0;
