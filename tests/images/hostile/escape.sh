@@ -34,7 +34,9 @@ try_mount_tmpfs() {
   return 0
 }
 
-try_unshare_mount() { unshare -m true 2> /dev/null; }
+# unshare(1) would also make / private, which fails when / is no mount point:
+# only the unshare(CLONE_NEWNS) itself counts.
+try_unshare_mount() { unshare -m --propagation unchanged true 2> /dev/null; }
 
 # The classic breakout: chroot into a subfolder while the working directory
 # stays outside it, climb with "..", chroot to where the climb ended. It
@@ -111,7 +113,8 @@ try_kill_foreign() {
 # A block device node for the disk our root lives on (loop0 when the root is
 # not on a block device), then a read from it.
 block_major=7 block_minor=0
-read -r major minor < <(stat -c '%Hd %Ld' / 2> /dev/null)
+major_minor="$(stat -c '%Hd %Ld' / 2> /dev/null)"
+major="${major_minor% *}" minor="${major_minor#* }"
 if [[ -n "${major:-}" && "$major" != 0 ]]; then block_major=$major block_minor=$minor; fi
 try_mknod() { mknod /tmp/qir-escape-blk b "$block_major" "$block_minor" 2> /dev/null; }
 try_open_block() {
