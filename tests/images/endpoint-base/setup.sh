@@ -28,6 +28,8 @@ fi
 if [[ -n "$ipv6" ]]; then
   net6="${ipv6%:*}"                 # fd00:cafe:cafe:0::100 -> fd00:cafe:cafe:0:
   route -A inet6 add fd00:cafe:cafe::/48 gw "$net6:2"
+  # As in the original, without a metric: net-tools then asks for metric 1 and
+  # the kernel's connected route (metric 256) stays ("SIOCDELRT: No such process").
   route -A inet6 del "$net6:/64"
 fi
 
