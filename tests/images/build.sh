@@ -148,6 +148,7 @@ skopeo_private() {
     if [[ "$work/" != /var/lib/* ]]; then over=/var/lib; else mkdir "$over"; made=1; fi
   fi
   mkdir -p "$work/tmp"
+  # shellcheck disable=SC2016 # "$0" and "$@" are the inner bash's
   TMPDIR="$work/tmp" unshare -m --propagation private \
     bash -c 'mount -t tmpfs qir-skopeo "$0" && exec skopeo --insecure-policy "$@"' "$over" "$@"
   [[ -z "$made" ]] || rmdir "$over"
