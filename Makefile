@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 QIR_ARGS ?=
 
-.PHONY: all build deps stacks run test unit-test integration-test bench clean
+.PHONY: all build deps stacks test-images run test unit-test integration-test bench clean
 
 all: build
 
@@ -18,16 +18,21 @@ deps:
 stacks: deps
 	implementations/build-all
 
+# OCI images for the tests, built from Debian packages (tests/images/README.md);
+# cached under $${QIR_TEST_IMAGES:-/var/cache/qir/test-images}.
+test-images: stacks
+	tests/images/build.sh
+
 run: deps build stacks
 	$(BUILD)/qir run $(QIR_ARGS)
 
-test: deps build stacks
+test: deps build stacks test-images
 	cd $(BUILD) && ctest --output-on-failure
 
 unit-test: build
 	cd $(BUILD) && ctest --output-on-failure -L unit
 
-integration-test: deps build stacks
+integration-test: deps build stacks test-images
 	cd $(BUILD) && ctest --output-on-failure -L integration
 
 bench: deps build stacks
