@@ -218,13 +218,13 @@ Status FurnishImageRoot(const SandboxSpec& spec, const std::string& old_root) {
   if (!spec.hostname.empty()) {
     if (Status s = WriteHostname(spec.hostname); !s.ok()) return s;
   }
+  if (Status s = MountDev(old_root); !s.ok()) return s;  // before /proc: masks bind /dev/null
   if (Status s = MountProc(); !s.ok()) return s;
   if (Status s = MakeDir("/sys"); !s.ok()) return s;
   if (mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
     return Errno("mount sysfs", "/sys");
   }
   if (Status s = Mask("/sys/firmware"); !s.ok()) return s;
-  if (Status s = MountDev(old_root); !s.ok()) return s;
   if (Status s = MakeDir("/tmp"); !s.ok()) return s;
   if (chmod("/tmp", 01777) != 0) return Errno("chmod", "/tmp");
   if (umount2(old_root.c_str(), MNT_DETACH) != 0) return Errno("umount old root", old_root);

@@ -114,21 +114,33 @@ build_rootfs() {
   log "base-rootfs built in $((SECONDS - t0))s ($(du -sh "$dir/rootfs" | cut -f1))"
 }
 
+# add_layer LAYOUT DIR CREATED_BY [ENTRY]: DIR's contents (or DIR's child ENTRY,
+# kept under its name) as a new layer. GNU tar writes the archive: umoci 0.4.7's
+# own `insert` leaves out the last entry's padding and the end-of-archive
+# blocks, which libarchive (and GNU tar) rightly call truncated.
+add_layer() {
+  local layout="$1" dir="$2" created_by="$3" entry="${4:-.}" tarball
+  tarball="$(mktemp "${TMPDIR:-/tmp}/qir-layer.XXXXXX.tar")"
+  tar --numeric-owner --sort=name -C "$dir" -cf "$tarball" "$entry"
+  umoci raw add-layer --image "$layout:latest" --history.created_by "$created_by" "$tarball"
+  rm -f "$tarball"
+}
+
 # The three-layer quic-go image as an OCI layout in $1.
 build_quic_go_oci() {
   local layout="$1" rootfs="$2" stage="$3" t0=$SECONDS
   umoci init --layout "$layout"
   umoci new --image "$layout:latest"
   # (a) the Debian root, (b) the endpoint base, (c) quic-go.
-  umoci insert --image "$layout:latest" --history.created_by "debootstrap --variant=minbase" "$rootfs" /
+  add_layer "$layout" "$rootfs" "debootstrap --variant=minbase"
   mkdir -p "$stage/base" "$stage/quic-go"
   install -m 0755 "$here"/endpoint-base/{setup.sh,wait-for-it.sh,run_endpoint.sh} "$stage/base/"
   chmod 0755 "$stage/base"
-  umoci insert --image "$layout:latest" --history.created_by "qir endpoint base" "$stage/base" /
+  add_layer "$layout" "$stage/base" "qir endpoint base"
   install -m 0755 "$qgo_bin/server" "$qgo_bin/client" "$here/quic-go/run_endpoint.sh" "$stage/quic-go/"
   echo "$qgo_version" > "$stage/quic-go/version.txt"
   chmod 0755 "$stage/quic-go"
-  umoci insert --image "$layout:latest" --history.created_by "qir quic-go interop endpoint" "$stage/quic-go" /quic-go
+  add_layer "$layout" "$stage" "qir quic-go interop endpoint" quic-go
   umoci config --image "$layout:latest" --no-history \
     --config.workingdir /quic-go --config.entrypoint ./run_endpoint.sh \
     --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
