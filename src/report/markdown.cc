@@ -57,8 +57,9 @@ std::string Cell(const CellIndex& index, const std::string& server, const std::s
   return out.empty() ? "-" : out;
 }
 
-std::string Legend(const results::RunResults& run) {
+std::string Legend(const results::RunResults& run, const CellIndex& index) {
   std::string out = "✓ succeeded, ? unsupported, ✕ failed (including timeout and error).";
+  if (!index.AutoUnsupported().empty()) out += std::string(" ") + AutoUnsupportedLegend() + ".";
   for (size_t i = 0; i < run.tests.size(); ++i) {
     out += i == 0 ? " " : ", ";
     out += "**" + Escape(run.tests[i].abbr) + "** = " + Escape(run.tests[i].name);
@@ -76,7 +77,7 @@ std::string MarkdownMatrix(const results::RunResults& run) {
     for (const std::string& server : run.servers) out += " " + Cell(index, server, client) + " |";
     out += "\n";
   }
-  return out + "\n" + Legend(run);
+  return out + "\n" + Legend(run, index);
 }
 
 }  // namespace qir::report

@@ -46,4 +46,15 @@ inline results::RunResults SampleRun() {
   return run;
 }
 
+/// SampleRun with quic-go × quic-go zerortt rewritten by the auto-unsupported rule (was failed).
+inline results::RunResults SampleRunWithAutoUnsupported() {
+  results::RunResults run = SampleRun();
+  results::CellResult& z = run.cells[0];
+  z.original_outcome = z.outcome;
+  z.outcome = results::Outcome::kUnsupported;
+  z.reason = "auto-unsupported: client quic-go did not succeed against any server; was failed: " +
+             z.reason;
+  return run;
+}
+
 }  // namespace qir::report
