@@ -8,11 +8,8 @@
 #include "report/matrix_cells.h"
 
 namespace qir::report {
-namespace {
 
-/// Text safe inside a table cell: one line, with the characters GFM tables or HTML treat
-/// specially escaped.
-std::string Escape(std::string_view text) {
+std::string MarkdownEscape(std::string_view text) {
   std::string out;
   for (char c : OneLine(text)) {
     switch (c) {
@@ -38,11 +35,13 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
 std::string Header(const results::RunResults& run) {
   std::string names = "| client \\\\ server |";
   std::string rule = "|---|";
   for (const std::string& server : run.servers) {
-    names += " " + Escape(server) + " |";
+    names += " " + MarkdownEscape(server) + " |";
     rule += "---|";
   }
   return names + "\n" + rule + "\n";
@@ -52,7 +51,7 @@ std::string Cell(const CellIndex& index, const std::string& server, const std::s
   std::string out;
   for (const CellGroup& group : index.Groups(server, client)) {
     if (!out.empty()) out += "<br>";
-    out += Escape(GroupText(group));
+    out += MarkdownEscape(GroupText(group));
   }
   return out.empty() ? "-" : out;
 }
@@ -62,7 +61,7 @@ std::string Legend(const results::RunResults& run, const CellIndex& index) {
   if (!index.AutoUnsupported().empty()) out += std::string(" ") + AutoUnsupportedLegend() + ".";
   for (size_t i = 0; i < run.tests.size(); ++i) {
     out += i == 0 ? " " : ", ";
-    out += "**" + Escape(run.tests[i].abbr) + "** = " + Escape(run.tests[i].name);
+    out += "**" + MarkdownEscape(run.tests[i].abbr) + "** = " + MarkdownEscape(run.tests[i].name);
   }
   return out + "\n";
 }
@@ -73,7 +72,7 @@ std::string MarkdownMatrix(const results::RunResults& run) {
   const CellIndex index(run);
   std::string out = Header(run);
   for (const std::string& client : run.clients) {
-    out += "| **" + Escape(client) + "** |";
+    out += "| **" + MarkdownEscape(client) + "** |";
     for (const std::string& server : run.servers) out += " " + Cell(index, server, client) + " |";
     out += "\n";
   }
