@@ -52,7 +52,7 @@ const char* MarkSymbol(Mark mark) {
 }
 
 const char* AutoUnsupportedLegend() {
-  return "‽ unsupported by the auto-unsupported rule (the endpoint succeeded at the test against "
+  return "unsupported by the auto-unsupported rule (the endpoint succeeded at the test against "
          "no peer; its cells failed, the original verdict is kept in the reason)";
 }
 

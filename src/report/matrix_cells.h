@@ -28,7 +28,8 @@ Mark MarkOf(results::Outcome outcome);
 Mark MarkOf(const results::CellResult& cell);
 /// "✓", "?", "‽" or "✕".
 const char* MarkSymbol(Mark mark);
-/// One sentence for legends: "‽ unsupported by the auto-unsupported rule: ...".
+/// What ‽ means, for legends (without the symbol): "unsupported by the auto-unsupported
+/// rule (...)".
 const char* AutoUnsupportedLegend();
 
 /// One status group of a cell, e.g. ✓ with {"H", "DC"}.

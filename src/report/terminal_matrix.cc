@@ -117,7 +117,7 @@ std::string Legend(const results::RunResults& run, const CellIndex& index) {
     sep = ", ";
   }
   out += "\n";
-  if (!index.AutoUnsupported().empty()) out += std::string(AutoUnsupportedLegend()) + "\n";
+  if (!index.AutoUnsupported().empty()) out += std::string("‽ ") + AutoUnsupportedLegend() + "\n";
   return out;
 }
 
