@@ -20,6 +20,11 @@ constexpr CommandEntry kCommands[] = {
     {"list", "list test cases and implementations", qir::cli::ListCommand, false},
     {"sim", "run the network simulator between two interfaces", qir::cli::SimCommand, false},
     {"analyze", "decode the QUIC packets of a pcap/pcapng file", qir::cli::AnalyzeCommand, false},
+    {"report", "HTML page, JUnit XML or matrix of a result.json", qir::cli::ReportCommand, false},
+    {"diff", "compare two result.json files (exit 1 when a cell newly fails)", qir::cli::DiffCommand,
+     false},
+    {"expect", "write (--from) or check (--check) an expected-pass file", qir::cli::ExpectCommand,
+     false},
     {"_exec", "start a process inside a cell's namespaces (internal)", qir::cli::ExecCommand, true},
 };
 
