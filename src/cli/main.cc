@@ -31,7 +31,7 @@ constexpr CommandEntry kCommands[] = {
 int Usage(FILE* out) {
   std::fprintf(out, "usage: qir <command> [options]   (qir <command> --help for its options)\n\ncommands:\n");
   for (const CommandEntry& c : kCommands) {
-    if (!c.hidden) std::fprintf(out, "  %-6s %s\n", c.name, c.help);
+    if (!c.hidden) std::fprintf(out, "  %-8s %s\n", c.name, c.help);
   }
   return out == stderr ? 2 : 0;
 }
