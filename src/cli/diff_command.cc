@@ -1,9 +1,8 @@
 // `qir diff BASE.json NEW.json [-m]`: what changed between two runs, for a pull request's CI
 // (the base commit's matrix against the PR's). Exit: 1 when a cell is newly failing, 0
 // otherwise, 2 for bad input (one line).
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -19,11 +18,7 @@ int DiffCommand(int argc, char** argv) {
   app.add_option("base", base_path, "result.json of the base run")->required();
   app.add_option("new", next_path, "result.json of the new run")->required();
   app.add_flag("-m,--markdown", markdown, "Markdown for a pull-request comment");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  if (int code = 0; !ParseArgs(app, argc, argv, &code)) return code;
   Result<results::RunResults> base = report::LoadResultFile(base_path);
   if (!base.ok()) return UsageError("diff", base.error().Text());
   Result<results::RunResults> next = report::LoadResultFile(next_path);

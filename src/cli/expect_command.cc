@@ -1,9 +1,8 @@
 // `qir expect --from result.json [-o FILE]` writes an expected-pass file (every succeeded
 // cell); `qir expect --check FILE result.json` checks a finished run against one. Exit: 0
 // written / every expected cell succeeded, 1 some did not (each named), 2 bad input.
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -21,11 +20,7 @@ int ExpectCommand(int argc, char** argv) {
   app.add_option("-o,--output", output, "write the file here (default: standard output)");
   app.add_option("--check", check, "expected-pass file to check a result.json against");
   app.add_option("result", positional, "with --check: the result.json to check");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  if (int code = 0; !ParseArgs(app, argc, argv, &code)) return code;
   if (from.empty() == check.empty()) {
     return UsageError("expect", "give either --from result.json or --check FILE result.json");
   }

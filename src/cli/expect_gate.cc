@@ -8,8 +8,8 @@
 
 namespace qir::cli {
 
-int ReportExpectations(const std::vector<report::ExpectRule>& rules,
-                       const results::RunResults& run, const std::string& file) {
+int ReportExpectations(const std::vector<report::ExpectRule>& rules, const results::RunResults& run,
+                       const std::string& file) {
   const report::ExpectationReport report = report::CheckExpectations(rules, run);
   for (const report::UnmetExpectation& unmet : report.unmet) {
     std::fprintf(stderr, "qir: %s\n", unmet.Message().c_str());

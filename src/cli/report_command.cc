@@ -3,13 +3,12 @@
 // file, not JSON, not a result.json, a newer format) or an unwritable output, one line each.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 
-#include <CLI/CLI.hpp>
-
-#include "cli/commands.h"
 #include "cli/cli_support.h"
+#include "cli/commands.h"
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/log_links.h"
@@ -27,11 +26,7 @@ int ReportCommand(int argc, char** argv) {
   app.add_option("-o,--output", out_dir, "write the HTML page to DIR/index.html");
   app.add_option("--junit", junit, "write JUnit XML here (one testcase per cell)");
   app.add_flag("-m,--markdown", markdown, "print the matrix as Markdown");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  if (int code = 0; !ParseArgs(app, argc, argv, &code)) return code;
   Result<results::RunResults> run = report::LoadResultFile(input);
   if (!run.ok()) return UsageError("report", run.error().Text());
   if (!out_dir.empty()) {

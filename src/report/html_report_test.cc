@@ -104,13 +104,7 @@ TEST(HtmlReportTest, NamesAndReasonsAreEscaped) {
 }
 
 TEST(HtmlReportTest, MeasurementsTable) {
-  results::RunResults run = SampleRun();
-  run.measurement_tests = {{.name = "goodput", .abbr = "G", .desc = "Goodput."}};
-  run.measurements = {{.server = "ngtcp2",
-                       .client = "quic-go",
-                       .test = "goodput",
-                       .outcome = results::Outcome::kSucceeded,
-                       .details = "9559 (± 120) kbps"}};
+  results::RunResults run = WithGoodput(SampleRun());
   const std::string html = HtmlReport(run, {});
   ASSERT_NE(html.find("<table id=\"measurements\">"), std::string::npos);
   EXPECT_NE(html.find("title=\"goodput: succeeded\">G</span> 9559 (± 120) kbps"), std::string::npos)

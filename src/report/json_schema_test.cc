@@ -25,13 +25,7 @@ json LoadSchema() {
 /// A run that uses every field qir writes: all outcomes, an auto-unsupported cell, a
 /// measurement, a non-compliant endpoint.
 results::RunResults FullRun() {
-  results::RunResults run = SampleRunWithAutoUnsupported();
-  run.measurement_tests = {{.name = "goodput", .abbr = "G", .desc = "Goodput."}};
-  run.measurements = {{.server = "ngtcp2",
-                       .client = "quic-go",
-                       .test = "goodput",
-                       .outcome = results::Outcome::kSucceeded,
-                       .details = "9559 (± 120) kbps"}};
+  results::RunResults run = WithGoodput(SampleRunWithAutoUnsupported());
   run.noncompliant["picoquic (server)"] = "exit 0 for TESTCASE=x";
   return run;
 }

@@ -6,33 +6,17 @@
 #include <string_view>
 
 #include "report/matrix_cells.h"
+#include "report/xml_text.h"
 
 namespace qir::report {
 
 std::string MarkdownEscape(std::string_view text) {
   std::string out;
   for (char c : OneLine(text)) {
-    switch (c) {
-      case '|':
-        out += "\\|";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      default:
-        out += c;
-    }
+    if (c == '|' || c == '\\') out += '\\';  // GFM table cell separators and escapes
+    out += c;
   }
-  return out;
+  return XmlEscape(out);  // inline HTML is rendered in GFM, so markup characters are entities
 }
 
 namespace {

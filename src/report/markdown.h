@@ -13,8 +13,8 @@ namespace qir::report {
 /// when nothing ran. Followed by a blank line and a legend paragraph. Ends with a newline.
 std::string MarkdownMatrix(const results::RunResults& run);
 
-/// Text safe inside a GFM table cell: one line, with '|', '\\' and the HTML markup characters
-/// escaped.
+/// Text safe inside a GFM table cell: one line, '|' and '\\' backslash-escaped, HTML markup
+/// characters as entities.
 std::string MarkdownEscape(std::string_view text);
 
 }  // namespace qir::report
