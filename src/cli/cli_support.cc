@@ -47,6 +47,16 @@ Result<std::vector<runner::Implementation>> LoadAllImplementations(const std::ve
   return all;
 }
 
+bool ParseArgs(CLI::App& app, int argc, char** argv, int* exit_code) {
+  try {
+    app.parse(argc, argv);
+    return true;
+  } catch (const CLI::ParseError& e) {
+    *exit_code = app.exit(e) == 0 ? 0 : 2;
+    return false;
+  }
+}
+
 int UsageError(const std::string& command, const std::string& message) {
   std::fprintf(stderr, "qir %s: %s\n", command.c_str(), message.c_str());
   return 2;

@@ -10,5 +10,8 @@ int SimCommand(int argc, char** argv);       ///< qir sim: the link emulator (ow
 int AnalyzeCommand(int argc, char** argv);   ///< qir analyze: decode a capture like tshark, for QUIC
 int PullCommand(int argc, char** argv);      ///< qir pull: fetch/unpack image implementations ahead of a run
 int ExecCommand(int argc, char** argv);      ///< qir _exec: start an endpoint in its namespaces (internal)
+int ReportCommand(int argc, char** argv);    ///< qir report: HTML page, JUnit, matrices of a result.json
+int DiffCommand(int argc, char** argv);      ///< qir diff: what changed between two runs
+int ExpectCommand(int argc, char** argv);    ///< qir expect: write or check an expected-pass file
 
 }  // namespace qir::cli

@@ -21,13 +21,18 @@ constexpr CommandEntry kCommands[] = {
     {"sim", "run the network simulator between two interfaces", qir::cli::SimCommand, false},
     {"pull", "fetch and unpack the images of image implementations", qir::cli::PullCommand, false},
     {"analyze", "decode the QUIC packets of a pcap/pcapng file", qir::cli::AnalyzeCommand, false},
+    {"report", "HTML page, JUnit XML or matrix of a result.json", qir::cli::ReportCommand, false},
+    {"diff", "compare two result.json files (exit 1 when a cell newly fails)", qir::cli::DiffCommand,
+     false},
+    {"expect", "write (--from) or check (--check) an expected-pass file", qir::cli::ExpectCommand,
+     false},
     {"_exec", "start a process inside a cell's namespaces (internal)", qir::cli::ExecCommand, true},
 };
 
 int Usage(FILE* out) {
   std::fprintf(out, "usage: qir <command> [options]   (qir <command> --help for its options)\n\ncommands:\n");
   for (const CommandEntry& c : kCommands) {
-    if (!c.hidden) std::fprintf(out, "  %-6s %s\n", c.name, c.help);
+    if (!c.hidden) std::fprintf(out, "  %-8s %s\n", c.name, c.help);
   }
   return out == stderr ? 2 : 0;
 }

@@ -1,8 +1,9 @@
 // `qir run`: the interop matrix. Flags follow the reference runner (run.py):
 // -s servers, -c clients, -t tests, -l log dir, -j JSON, -m Markdown, -i must
 // include, -f save files, -r replace images; qir adds -P (cells in parallel),
-// --seed and --implementations. Exit: 0 no cell failed, 1 some did, 2 usage or
-// configuration error, 130 interrupted.
+// --seed and --implementations. Exit: 0 no cell failed, 1 some did (with
+// --expect FILE: some expected cell did not succeed), 2 usage or configuration
+// error, 130 interrupted. Writes index.html (qir report's page) beside result.json.
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +20,10 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/expect_gate.h"
+#include "report/html_report.h"
+#include "report/junit.h"
+#include "report/result_file.h"
 #include "report/markdown.h"
 #include "report/reference_json.h"
 #include "report/terminal_matrix.h"
@@ -55,6 +60,8 @@ struct RunFlags {
   std::string scenario;                 ///< overrides the tests' simulator scenarios
   std::string no_auto_unsupported;      ///< implementations exempt from auto-unsupported marking
   bool skip_compliance = false;         ///< do not probe endpoints with an unknown TESTCASE first
+  std::string junit_path;               ///< also write JUnit XML here
+  std::string expect_path;              ///< expected-pass file: it alone decides the exit status
 };
 
 std::string DefaultLogDir() {
@@ -156,6 +163,9 @@ void AddFlags(CLI::App& app, RunFlags& f) {
                  "implementations exempt from auto-unsupported marking, comma-separated");
   app.add_flag("--skip-compliance", f.skip_compliance, "do not check that endpoints exit 127 for an unknown TESTCASE");
   app.add_option("--scenario", f.scenario, "simulator scenario for every test, overriding theirs (reference syntax)");
+  app.add_option("--junit", f.junit_path, "write JUnit XML here too (one testcase per cell)");
+  app.add_option("--expect", f.expect_path,
+                 "expected-pass file: exit 1 only when a cell it lists did not succeed (qir expect --from)");
 }
 
 }  // namespace
@@ -194,6 +204,9 @@ int RunCommand(int argc, char** argv) {
       return UsageError("run", "bad --scenario: " + s.error().Text());
     }
   }
+  Result<std::vector<report::ExpectRule>> expected = std::vector<report::ExpectRule>{};
+  if (!f.expect_path.empty()) expected = report::LoadExpectations(f.expect_path);
+  if (!expected.ok()) return UsageError("run", expected.error().Text());
   if (geteuid() != 0) return UsageError("run", "needs root (it creates network namespaces); run it with sudo");
   if (f.log_dir.empty()) f.log_dir = DefaultLogDir();
   if (fs::exists(f.log_dir)) return UsageError("run", "log folder already exists: " + f.log_dir);
@@ -245,6 +258,15 @@ int RunCommand(int argc, char** argv) {
   }
   WriteJson(result_path, run);
   if (!f.json_path.empty()) WriteJson(f.json_path, run);
+  // The HTML page beside result.json, and JUnit when asked; a failure here costs no results.
+  if (Result<std::string> page = report::WriteHtmlReport(run, options.log_dir, options.log_dir); !page.ok()) {
+    std::fprintf(stderr, "qir: %s\n", page.error().Text().c_str());
+  }
+  if (!f.junit_path.empty()) {
+    if (Status s = report::WriteTextFile(f.junit_path, report::JunitXml(run)); !s.ok()) {
+      std::fprintf(stderr, "qir: %s\n", s.error().Text().c_str());
+    }
+  }
   std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
   if (f.markdown) std::printf("\n%s", report::MarkdownMatrix(run).c_str());
   if (g_interrupted) {
@@ -254,6 +276,7 @@ int RunCommand(int argc, char** argv) {
   }
   int failed = run.FailedCount();
   if (failed > 0) std::fprintf(stderr, "qir: %d cell(s) failed\n", failed);
+  if (!f.expect_path.empty()) return ReportExpectations(*expected, run, f.expect_path);
   return failed > 0 ? 1 : 0;
 }
 

@@ -6,43 +6,26 @@
 #include <string_view>
 
 #include "report/matrix_cells.h"
+#include "report/xml_text.h"
 
 namespace qir::report {
-namespace {
 
-/// Text safe inside a table cell: one line, with the characters GFM tables or HTML treat
-/// specially escaped.
-std::string Escape(std::string_view text) {
+std::string MarkdownEscape(std::string_view text) {
   std::string out;
   for (char c : OneLine(text)) {
-    switch (c) {
-      case '|':
-        out += "\\|";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      default:
-        out += c;
-    }
+    if (c == '|' || c == '\\') out += '\\';  // GFM table cell separators and escapes
+    out += c;
   }
-  return out;
+  return XmlEscape(out);  // inline HTML is rendered in GFM, so markup characters are entities
 }
+
+namespace {
 
 std::string Header(const results::RunResults& run) {
   std::string names = "| client \\\\ server |";
   std::string rule = "|---|";
   for (const std::string& server : run.servers) {
-    names += " " + Escape(server) + " |";
+    names += " " + MarkdownEscape(server) + " |";
     rule += "---|";
   }
   return names + "\n" + rule + "\n";
@@ -52,16 +35,17 @@ std::string Cell(const CellIndex& index, const std::string& server, const std::s
   std::string out;
   for (const CellGroup& group : index.Groups(server, client)) {
     if (!out.empty()) out += "<br>";
-    out += Escape(GroupText(group));
+    out += MarkdownEscape(GroupText(group));
   }
   return out.empty() ? "-" : out;
 }
 
-std::string Legend(const results::RunResults& run) {
+std::string Legend(const results::RunResults& run, const CellIndex& index) {
   std::string out = "✓ succeeded, ? unsupported, ✕ failed (including timeout and error).";
+  if (!index.AutoUnsupported().empty()) out += std::string(" ‽ ") + AutoUnsupportedLegend() + ".";
   for (size_t i = 0; i < run.tests.size(); ++i) {
     out += i == 0 ? " " : ", ";
-    out += "**" + Escape(run.tests[i].abbr) + "** = " + Escape(run.tests[i].name);
+    out += "**" + MarkdownEscape(run.tests[i].abbr) + "** = " + MarkdownEscape(run.tests[i].name);
   }
   return out + "\n";
 }
@@ -72,11 +56,11 @@ std::string MarkdownMatrix(const results::RunResults& run) {
   const CellIndex index(run);
   std::string out = Header(run);
   for (const std::string& client : run.clients) {
-    out += "| **" + Escape(client) + "** |";
+    out += "| **" + MarkdownEscape(client) + "** |";
     for (const std::string& server : run.servers) out += " " + Cell(index, server, client) + " |";
     out += "\n";
   }
-  return out + "\n" + Legend(run);
+  return out + "\n" + Legend(run, index);
 }
 
 }  // namespace qir::report

@@ -34,6 +34,16 @@ TEST(MarkdownMatrixTest, NamesCannotBreakTheTable) {
   EXPECT_EQ(out.find("<b>"), std::string::npos);
 }
 
+TEST(MarkdownMatrixTest, AutoUnsupportedHasItsOwnMarkAndLegend) {
+  const std::string out = MarkdownMatrix(SampleRunWithAutoUnsupported());
+  EXPECT_NE(out.find("| **quic-go** | ✓(H,DC)<br>?(S)<br>‽(Z) | ✓(H)<br>✕(DC) |\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("(including timeout and error). ‽ unsupported by the auto-unsupported rule"),
+            std::string::npos)
+      << out;
+}
+
 TEST(MarkdownMatrixTest, EmptyRun) {
   EXPECT_EQ(MarkdownMatrix(results::RunResults{}),
             "| client \\\\ server |\n|---|\n\n"

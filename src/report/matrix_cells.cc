@@ -33,16 +33,27 @@ Mark MarkOf(results::Outcome outcome) {
   return Mark::kFailed;
 }
 
+Mark MarkOf(const results::CellResult& cell) {
+  return cell.AutoUnsupported() ? Mark::kAutoUnsupported : MarkOf(cell.outcome);
+}
+
 const char* MarkSymbol(Mark mark) {
   switch (mark) {
     case Mark::kSucceeded:
       return "✓";
     case Mark::kUnsupported:
       return "?";
+    case Mark::kAutoUnsupported:
+      return "‽";  // an unsupported that was a failure
     case Mark::kFailed:
       return "✕";
   }
   return "✕";
+}
+
+const char* AutoUnsupportedLegend() {
+  return "unsupported by the auto-unsupported rule (the endpoint succeeded at the test against "
+         "no peer; its cells failed, the original verdict is kept in the reason)";
 }
 
 std::string GroupText(const CellGroup& group) {
@@ -69,11 +80,11 @@ const results::CellResult* CellIndex::Find(const std::string& server, const std:
 
 std::vector<CellGroup> CellIndex::Groups(const std::string& server,
                                          const std::string& client) const {
-  CellGroup by_mark[3] = {{Mark::kSucceeded, {}}, {Mark::kUnsupported, {}}, {Mark::kFailed, {}}};
+  CellGroup by_mark[kMarkCount];
+  for (int m = 0; m < kMarkCount; ++m) by_mark[m].mark = static_cast<Mark>(m);
   for (const results::TestInfo& test : run_.tests) {
     const results::CellResult* cell = Find(server, client, test.name);
-    if (cell != nullptr)
-      by_mark[static_cast<int>(MarkOf(cell->outcome))].abbrs.push_back(test.abbr);
+    if (cell != nullptr) by_mark[static_cast<int>(MarkOf(*cell))].abbrs.push_back(test.abbr);
   }
   std::vector<CellGroup> groups;
   for (CellGroup& group : by_mark) {
@@ -83,16 +94,24 @@ std::vector<CellGroup> CellIndex::Groups(const std::string& server,
 }
 
 std::vector<const results::CellResult*> CellIndex::Failures() const {
-  std::vector<const results::CellResult*> failures;
+  return CellsWith(Mark::kFailed);
+}
+
+std::vector<const results::CellResult*> CellIndex::AutoUnsupported() const {
+  return CellsWith(Mark::kAutoUnsupported);
+}
+
+std::vector<const results::CellResult*> CellIndex::CellsWith(Mark mark) const {
+  std::vector<const results::CellResult*> out;
   for (const std::string& client : run_.clients) {
     for (const std::string& server : run_.servers) {
       for (const results::TestInfo& test : run_.tests) {
         const results::CellResult* cell = Find(server, client, test.name);
-        if (cell != nullptr && MarkOf(cell->outcome) == Mark::kFailed) failures.push_back(cell);
+        if (cell != nullptr && MarkOf(*cell) == mark) out.push_back(cell);
       }
     }
   }
-  return failures;
+  return out;
 }
 
 std::string CellIndex::AbbrOf(const std::string& test) const {

@@ -11,17 +11,26 @@
 
 namespace qir::report {
 
-/// The reference's three marks; timeout and error count as failed (facts §3 "Result statuses").
+/// The reference's three marks (timeout and error count as failed, facts §3 "Result statuses"),
+/// plus qir's mark for cells the auto-unsupported rule rewrote, so the rule hides no failure.
+/// In print order.
 enum class Mark {
-  kSucceeded,    ///< ✓, green
-  kUnsupported,  ///< ?, grey
-  kFailed,       ///< ✕, red (failed, timeout, error)
+  kSucceeded,        ///< ✓, green
+  kUnsupported,      ///< ?, grey: an endpoint exited 127
+  kAutoUnsupported,  ///< ‽, yellow: unsupported by the auto-unsupported rule; was ✕
+  kFailed,           ///< ✕, red (failed, timeout, error)
 };
+inline constexpr int kMarkCount = 4;
 
-/// The mark an outcome is shown with.
+/// The mark an outcome is shown with (never kAutoUnsupported: that needs the cell).
 Mark MarkOf(results::Outcome outcome);
-/// "✓", "?" or "✕".
+/// The mark a cell is shown with.
+Mark MarkOf(const results::CellResult& cell);
+/// "✓", "?", "‽" or "✕".
 const char* MarkSymbol(Mark mark);
+/// What ‽ means, for legends (without the symbol): "unsupported by the auto-unsupported
+/// rule (...)".
+const char* AutoUnsupportedLegend();
 
 /// One status group of a cell, e.g. ✓ with {"H", "DC"}.
 struct CellGroup {
@@ -40,15 +49,19 @@ class CellIndex {
   /// The cell for (server, client, test), or nullptr when it was not run.
   const results::CellResult* Find(const std::string& server, const std::string& client,
                                   const std::string& test) const;
-  /// The non-empty groups of (server, client) in print order ✓, ?, ✕; empty when nothing ran.
+  /// The non-empty groups of (server, client) in print order ✓, ?, ‽, ✕; empty when nothing ran.
   /// Only tests listed in RunResults::tests are shown, in that order.
   std::vector<CellGroup> Groups(const std::string& server, const std::string& client) const;
   /// The failed cells (Mark::kFailed) in matrix order: clients, then servers, then tests.
   std::vector<const results::CellResult*> Failures() const;
+  /// The cells the auto-unsupported rule rewrote, in the same order.
+  std::vector<const results::CellResult*> AutoUnsupported() const;
   /// The abbreviation of a test name; the name itself when the test is not listed.
   std::string AbbrOf(const std::string& test) const;
 
  private:
+  std::vector<const results::CellResult*> CellsWith(Mark mark) const;
+
   const results::RunResults& run_;
   std::unordered_map<std::string, const results::CellResult*> cells_;  ///< key: Key(s, c, t)
   std::unordered_map<std::string, std::string> abbrs_;                 ///< test name → abbr

@@ -22,8 +22,13 @@ using results::TestInfo;
 
 constexpr const char* kQuicVersion = "0x1";  // RFC 9000 §15; the reference's "quic_version"
 
-json CellJson(const TestInfo& test, const CellResult& cell) {
-  json out = json::object();
+using ojson = nlohmann::ordered_json;
+using results::MeasurementResult;
+
+constexpr const char* kAutoUnsupportedPrefix = "auto-unsupported: ";  // runner/auto_unsupported.cc
+
+ojson CellJson(const TestInfo& test, const CellResult& cell) {
+  ojson out = ojson::object();
   out["abbr"] = test.abbr;
   out["name"] = test.name;
   out["result"] = results::ReferenceStatus(cell.outcome);
@@ -31,17 +36,50 @@ json CellJson(const TestInfo& test, const CellResult& cell) {
   out["outcome"] = results::OutcomeName(cell.outcome);
   out["duration_s"] = cell.duration_s;
   out["log_dir"] = cell.log_dir;
+  if (cell.original_outcome) {
+    out["auto_unsupported"] = true;
+    out["original_outcome"] = results::OutcomeName(*cell.original_outcome);
+  }
   return out;
 }
 
 /// The results list of one (client, server) pair, in test order.
-json PairJson(const RunResults& run, const std::string& server, const std::string& client) {
-  json list = json::array();
+ojson PairJson(const RunResults& run, const std::string& server, const std::string& client) {
+  ojson list = ojson::array();
   for (const TestInfo& test : run.tests) {
     const CellResult* cell = run.Find(server, client, test.name);
     if (cell != nullptr) list.push_back(CellJson(test, *cell));
   }
   return list;
+}
+
+/// The measurements list of one pair: the reference's {name, abbr, result, details} + outcome.
+ojson MeasurementPairJson(const RunResults& run, const std::string& server,
+                          const std::string& client) {
+  ojson list = ojson::array();
+  for (const TestInfo& test : run.measurement_tests) {
+    for (const MeasurementResult& m : run.measurements) {
+      if (m.server != server || m.client != client || m.test != test.name) continue;
+      list.push_back({{"name", test.name},
+                      {"abbr", test.abbr},
+                      {"result", results::ReferenceStatus(m.outcome)},
+                      {"details", m.details},
+                      {"outcome", results::OutcomeName(m.outcome)}});
+      break;
+    }
+  }
+  return list;
+}
+
+/// The outcome an auto-unsupported reason records ("...; was failed: why"), for files written
+/// before "original_outcome" existed.
+std::optional<Outcome> OutcomeInReason(const std::string& reason) {
+  if (reason.rfind(kAutoUnsupportedPrefix, 0) != 0) return std::nullopt;
+  const size_t was = reason.find("; was ");
+  if (was == std::string::npos) return std::nullopt;
+  const size_t start = was + 6;
+  const size_t end = reason.find(':', start);
+  return results::ParseOutcome(reason.substr(start, end == std::string::npos ? end : end - start));
 }
 
 // ---- reading -------------------------------------------------------------------------------
@@ -137,8 +175,9 @@ class Reader {
   Result<RunResults> Read() {
     if (!root_.is_object()) return Bad("expected an object", "/");
     // In order: results need servers, clients and tests.
-    for (Status (Reader::*step)() : {&Reader::ReadHeader, &Reader::ReadUrls, &Reader::ReadTests,
-                                     &Reader::ReadQir, &Reader::ReadResults}) {
+    for (Status (Reader::*step)() :
+         {&Reader::ReadHeader, &Reader::ReadUrls, &Reader::ReadTests, &Reader::ReadQir,
+          &Reader::ReadResults, &Reader::ReadMeasurements}) {
       if (Status s = (this->*step)(); !s) return s.error();
     }
     OrderTests();
@@ -192,7 +231,7 @@ class Reader {
     return {};
   }
 
-  /// Names in "measurements" (unused otherwise, so read leniently): those tests are not results.
+  /// Names in "measurements": those tests are not results (read fully by ReadMeasurements).
   void CollectMeasurementNames() {
     const json* lists = Member(root_, "measurements");
     if (lists == nullptr || !lists->is_array()) return;
@@ -203,6 +242,58 @@ class Reader {
         if (name != nullptr && name->is_string()) measurements_.insert(name->get<std::string>());
       }
     }
+  }
+
+  /// "measurements": one list per pair like "results" (or none at all), of {name, result,
+  /// details}.
+  Status ReadMeasurements() {
+    const json* lists = Member(root_, "measurements");
+    if (lists == nullptr) return {};
+    if (!lists->is_array()) return Bad("expected an array", "/measurements");
+    const size_t want = run_.servers.size() * run_.clients.size();
+    if (!lists->empty() && lists->size() != want) {
+      return Bad("expected " + std::to_string(want) + " lists (clients × servers), got " +
+                     std::to_string(lists->size()),
+                 "/measurements");
+    }
+    for (size_t k = 0; k < lists->size(); ++k) {
+      const std::string path = Child("/measurements", k);
+      const json& list = (*lists)[k];
+      if (!list.is_array()) return Bad("expected an array", path);
+      for (size_t i = 0; i < list.size(); ++i) {
+        Status s = ReadMeasurement(list[i], Child(path, i), run_.servers[k % run_.servers.size()],
+                                   run_.clients[k / run_.servers.size()]);
+        if (!s) return s;
+      }
+    }
+    return {};
+  }
+
+  Status ReadMeasurement(const json& entry, const std::string& path, const std::string& server,
+                         const std::string& client) {
+    if (!entry.is_object()) return Bad("expected an object", path);
+    Result<std::string> name = NeedString(entry, path, "name");
+    if (!name) return name.error();
+    auto test = tests_by_name_.find(*name);
+    if (test == tests_by_name_.end()) {
+      return Bad("measurement \"" + *name + "\" is not listed in \"tests\"", Child(path, "name"));
+    }
+    const json* result = Member(entry, "result");
+    if (result != nullptr && result->is_null()) return {};
+    Result<Outcome> outcome = ReadOutcome(entry, path);
+    if (!outcome) return outcome.error();
+    Result<std::string> details = OptString(entry, path, "details", "");
+    if (!details) return details.error();
+    auto listed = [&](const TestInfo& t) { return t.name == *name; };
+    if (std::none_of(run_.measurement_tests.begin(), run_.measurement_tests.end(), listed)) {
+      run_.measurement_tests.push_back(test->second);
+    }
+    run_.measurements.push_back({.server = server,
+                                 .client = client,
+                                 .test = *name,
+                                 .outcome = *outcome,
+                                 .details = *details});
+    return {};
   }
 
   Status ReadQir() {
@@ -222,7 +313,8 @@ class Reader {
     if (const json* bad = Member(*qir, "noncompliant"); bad != nullptr) {
       if (!bad->is_object()) return Bad("expected an object of reasons", "/qir/noncompliant");
       for (const auto& item : bad->items()) {
-        if (!item.value().is_string()) return Bad("expected a string", "/qir/noncompliant/" + item.key());
+        if (!item.value().is_string())
+          return Bad("expected a string", "/qir/noncompliant/" + item.key());
         run_.noncompliant[item.key()] = item.value().get<std::string>();
       }
     }
@@ -319,8 +411,28 @@ class Reader {
     }
     cell.reason = std::move(*reason);
     cell.log_dir = std::move(*log_dir);
+    Result<std::optional<Outcome>> original = ReadOriginalOutcome(entry, path, cell);
+    if (!original) return original.error();
+    cell.original_outcome = *original;
     run_.cells.push_back(std::move(cell));
     return {};
+  }
+
+  /// qir's "original_outcome" of an auto-unsupported cell; for older files, the outcome its
+  /// reason records. Only unsupported cells can have one.
+  Result<std::optional<Outcome>> ReadOriginalOutcome(const json& entry, const std::string& path,
+                                                     const CellResult& cell) {
+    if (cell.outcome != Outcome::kUnsupported) return std::optional<Outcome>();
+    if (Member(entry, "original_outcome") == nullptr) {
+      return OutcomeInReason(cell.reason);
+    }
+    Result<std::string> text = NeedString(entry, path, "original_outcome");
+    if (!text) return text.error();
+    std::optional<Outcome> outcome = results::ParseOutcome(*text);
+    if (!outcome || *outcome == Outcome::kUnsupported) {
+      return Bad("unknown original outcome \"" + *text + "\"", Child(path, "original_outcome"));
+    }
+    return outcome;
   }
 
   /// Tests in qir's recorded order, else in the order the result lists show them; then listed
@@ -347,32 +459,38 @@ class Reader {
 
 }  // namespace
 
-json ToReferenceJson(const RunResults& run) {
-  json out = json::object();
+ojson ToReferenceJson(const RunResults& run) {
+  // Ordered: the public viewer's test buttons follow the key order of "tests".
+  ojson out = ojson::object();
   out["start_time"] = run.start_time;
   out["end_time"] = run.end_time;
   out["log_dir"] = run.log_dir;
   out["servers"] = run.servers;
   out["clients"] = run.clients;
   out["urls"] = run.urls;
-  json tests = json::object();
-  for (const TestInfo& test : run.tests)
-    tests[test.abbr] = {{"name", test.name}, {"desc", test.desc}};
+  ojson tests = ojson::object();
+  for (const std::vector<TestInfo>* list : {&run.tests, &run.measurement_tests}) {
+    for (const TestInfo& test : *list) {
+      tests[test.abbr] = {{"name", test.name}, {"desc", test.desc}};
+    }
+  }
   out["tests"] = std::move(tests);
   out["quic_version"] = kQuicVersion;
-  json lists = json::array();
-  json measurements = json::array();
+  ojson lists = ojson::array();
+  ojson measurements = ojson::array();
   for (const std::string& client : run.clients) {
     for (const std::string& server : run.servers) {
       lists.push_back(PairJson(run, server, client));
-      measurements.push_back(json::array());
+      measurements.push_back(MeasurementPairJson(run, server, client));
     }
   }
   out["results"] = std::move(lists);
   out["measurements"] = std::move(measurements);
-  json order = json::array();
+  ojson order = ojson::array();
   for (const TestInfo& test : run.tests) order.push_back(test.name);
-  out["qir"] = {{"seed", run.seed}, {"format", kQirJsonFormat}, {"test_order", std::move(order)},
+  out["qir"] = {{"seed", run.seed},
+                {"format", kQirJsonFormat},
+                {"test_order", std::move(order)},
                 {"noncompliant", run.noncompliant}};
   return out;
 }

@@ -57,38 +57,44 @@ void ExpectSameRun(const RunResults& got, const RunResults& want) {
 }
 
 TEST(ReferenceJsonTest, Layout) {
-  const json j = ToReferenceJson(SampleRun());
+  using ojson = nlohmann::ordered_json;
+  const ojson j = ToReferenceJson(SampleRun());
   std::vector<std::string> keys;
   for (const auto& [key, value] : j.items()) keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"clients", "end_time", "log_dir", "measurements", "qir",
-                                            "quic_version", "results", "servers", "start_time",
-                                            "tests", "urls"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"start_time", "end_time", "log_dir", "servers",
+                                            "clients", "urls", "tests", "quic_version", "results",
+                                            "measurements", "qir"}));
   EXPECT_EQ(j["quic_version"], "0x1");
   EXPECT_EQ(j["tests"]["DC"],
-            (json{{"name", "transfer"}, {"desc", "Stream data is transferred."}}));
-  EXPECT_EQ(j["qir"], (json{{"seed", 12345678901234ull},
-                            {"format", 1},
-                            {"test_order", {"handshake", "transfer", "retry", "zerortt"}},
-                            {"noncompliant", json::object()}}));
+            (ojson{{"name", "transfer"}, {"desc", "Stream data is transferred."}}));
+  // The run's order, not sorted: the public viewer's test buttons follow the key order.
+  std::vector<std::string> abbrs;
+  for (const auto& [abbr, info] : j["tests"].items()) abbrs.push_back(abbr);
+  EXPECT_EQ(abbrs, (std::vector<std::string>{"H", "DC", "S", "Z"}));
+  EXPECT_EQ(j["qir"], (ojson{{"seed", 12345678901234ull},
+                             {"format", 1},
+                             {"test_order", {"handshake", "transfer", "retry", "zerortt"}},
+                             {"noncompliant", ojson::object()}}));
   // Client-major: results[i * len(servers) + j] = client i × server j.
   ASSERT_EQ(j["results"].size(), 4u);
-  ASSERT_EQ(j["measurements"], json::parse("[[], [], [], []]"));
+  ASSERT_EQ(j["measurements"], ojson::parse("[[], [], [], []]"));
   const json& qg_qg = j["results"][0];
   ASSERT_EQ(qg_qg.size(), 4u);
-  EXPECT_EQ(qg_qg[0], (json{{"abbr", "H"},
-                            {"name", "handshake"},
-                            {"result", "succeeded"},
-                            {"reason", ""},
-                            {"outcome", "succeeded"},
-                            {"duration_s", 1.5},
-                            {"log_dir", "quic-go_quic-go/handshake"}}));
+  EXPECT_EQ(qg_qg[0], (ojson{{"abbr", "H"},
+                             {"name", "handshake"},
+                             {"result", "succeeded"},
+                             {"reason", ""},
+                             {"outcome", "succeeded"},
+                             {"duration_s", 1.5},
+                             {"log_dir", "quic-go_quic-go/handshake"}}));
+  EXPECT_FALSE(qg_qg[2].contains("auto_unsupported"));  // exited 127 itself
   EXPECT_EQ(qg_qg[2]["result"], "unsupported");
   EXPECT_EQ(qg_qg[3]["abbr"], "Z");
   const json& ngtcp2_qg = j["results"][1];  // client quic-go, server ngtcp2
   ASSERT_EQ(ngtcp2_qg.size(), 2u);
   EXPECT_EQ(ngtcp2_qg[1]["result"], "failed");
   EXPECT_EQ(ngtcp2_qg[1]["outcome"], "timeout");
-  EXPECT_EQ(j["results"][2], json::array());  // client picoquic, server quic-go: never ran
+  EXPECT_EQ(j["results"][2], ojson::array());  // client picoquic, server quic-go: never ran
   EXPECT_EQ(j["results"][3][0]["outcome"], "error");
   EXPECT_EQ(j["results"][3][0]["result"], "failed");
 }
@@ -158,6 +164,12 @@ TEST(ReferenceJsonTest, ReadsPlainReferenceFiles) {
   EXPECT_EQ(run->start_time, 1700000000.0);
   EXPECT_EQ(run->seed, 0u);
   ASSERT_EQ(run->tests.size(), 3u);  // goodput is a measurement
+  ASSERT_EQ(run->measurement_tests.size(), 1u);
+  EXPECT_EQ(run->measurement_tests[0].abbr, "G");
+  ASSERT_EQ(run->measurements.size(), 1u);
+  EXPECT_EQ(run->measurements[0].server, "quic-go");
+  EXPECT_EQ(run->measurements[0].outcome, Outcome::kSucceeded);
+  EXPECT_EQ(run->measurements[0].details, "9559 (± 120) kbps");
   EXPECT_EQ(run->tests[0].abbr, "H");
   EXPECT_EQ(run->tests[1].abbr, "DC");
   EXPECT_EQ(run->tests[2].abbr, "M");
@@ -171,6 +183,50 @@ TEST(ReferenceJsonTest, ReadsPlainReferenceFiles) {
   EXPECT_EQ(m->outcome, Outcome::kUnsupported);
   EXPECT_EQ(m->log_dir, "");  // the reference keeps no logs for unsupported
   EXPECT_EQ(run->Find("ngtcp2", "quic-go", "handshake"), nullptr);
+}
+
+TEST(ReferenceJsonTest, AutoUnsupportedRoundTrips) {
+  RunResults run = SampleRun();
+  CellResult& z = run.cells[0];  // quic-go × quic-go zerortt, failed
+  z.outcome = Outcome::kUnsupported;
+  z.original_outcome = Outcome::kFailed;
+  z.reason = "auto-unsupported: client quic-go did not succeed against any server; was failed: x";
+  const nlohmann::ordered_json doc = ToReferenceJson(run);
+  EXPECT_EQ(doc["results"][0][3]["auto_unsupported"], true);
+  EXPECT_EQ(doc["results"][0][3]["original_outcome"], "failed");
+  Result<RunResults> back = FromReferenceJson(doc);
+  ASSERT_TRUE(back.ok()) << back.error().Text();
+  EXPECT_EQ(back->Find("quic-go", "quic-go", "zerortt")->original_outcome, Outcome::kFailed);
+  EXPECT_FALSE(back->Find("quic-go", "quic-go", "retry")->AutoUnsupported());
+
+  // Files from before the field: the reason the rule wrote still tells.
+  json old = doc;
+  old["results"][0][3].erase("original_outcome");
+  old["results"][0][3].erase("auto_unsupported");
+  old["results"][0][3]["reason"] =
+      "auto-unsupported: server a did not succeed against any client; was timeout";
+  back = FromReferenceJson(old);
+  ASSERT_TRUE(back.ok()) << back.error().Text();
+  EXPECT_EQ(back->Find("quic-go", "quic-go", "zerortt")->original_outcome, Outcome::kTimeout);
+
+  old["results"][0][3]["original_outcome"] = "unsupported";
+  back = FromReferenceJson(old);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().arg, "/results/0/3/original_outcome");
+}
+
+TEST(ReferenceJsonTest, MeasurementsRoundTrip) {
+  const RunResults run = WithGoodput(SampleRun());
+  const nlohmann::ordered_json doc = ToReferenceJson(run);
+  EXPECT_EQ(doc["measurements"][1][0]["details"], "9559 (± 120) kbps");
+  EXPECT_EQ(doc["tests"]["G"]["name"], "goodput");
+  Result<RunResults> back = FromReferenceJson(json::parse(doc.dump()));
+  ASSERT_TRUE(back.ok()) << back.error().Text();
+  ASSERT_EQ(back->measurements.size(), 1u);
+  EXPECT_EQ(back->measurements[0].server, "ngtcp2");
+  EXPECT_EQ(back->measurements[0].details, "9559 (± 120) kbps");
+  EXPECT_EQ(back->tests.size(), 4u);  // goodput stays out of the tests
+  EXPECT_EQ(ToReferenceJson(*back), doc);
 }
 
 TEST(ReferenceJsonTest, UnknownReferenceStatusIsAnError) {
@@ -319,7 +375,8 @@ TEST(ReferenceJsonNoncompliant, RoundTripsAndShowsInTerminal) {
   Result<results::RunResults> back = FromReferenceJson(ToReferenceJson(run));
   ASSERT_TRUE(back.ok()) << back.error().Text();
   EXPECT_EQ(back->noncompliant, run.noncompliant);
-  EXPECT_NE(TerminalMatrix(run, false).find("b (server) skipped, not compliant: exit 0"), std::string::npos);
+  EXPECT_NE(TerminalMatrix(run, false).find("b (server) skipped, not compliant: exit 0"),
+            std::string::npos);
 }
 
 }  // namespace

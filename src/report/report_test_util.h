@@ -46,4 +46,26 @@ inline results::RunResults SampleRun() {
   return run;
 }
 
+/// SampleRun with quic-go × quic-go zerortt rewritten by the auto-unsupported rule (was failed).
+inline results::RunResults SampleRunWithAutoUnsupported() {
+  results::RunResults run = SampleRun();
+  results::CellResult& z = run.cells[0];
+  z.original_outcome = z.outcome;
+  z.outcome = results::Outcome::kUnsupported;
+  z.reason = "auto-unsupported: client quic-go did not succeed against any server; was failed: " +
+             z.reason;
+  return run;
+}
+
+/// Adds a goodput measurement: ngtcp2 × quic-go succeeded with "9559 (± 120) kbps".
+inline results::RunResults WithGoodput(results::RunResults run) {
+  run.measurement_tests = {{.name = "goodput", .abbr = "G", .desc = "Goodput."}};
+  run.measurements = {{.server = "ngtcp2",
+                       .client = "quic-go",
+                       .test = "goodput",
+                       .outcome = results::Outcome::kSucceeded,
+                       .details = "9559 (± 120) kbps"}};
+  return run;
+}
+
 }  // namespace qir::report

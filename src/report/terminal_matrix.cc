@@ -20,6 +20,8 @@ const char* ColorOf(Mark mark) {
       return "\033[32m";  // green
     case Mark::kUnsupported:
       return "\033[90m";  // bright black = grey
+    case Mark::kAutoUnsupported:
+      return "\033[33m";  // yellow
     case Mark::kFailed:
       return "\033[31m";  // red
   }
@@ -107,22 +109,28 @@ std::string Table(const results::RunResults& run, const CellIndex& index, bool c
   return out + Rule("└", "┴", "┘", widths);
 }
 
-std::string Legend(const results::RunResults& run) {
+std::string Legend(const results::RunResults& run, const CellIndex& index) {
   std::string out = "Legend:";
   const char* sep = " ";
   for (const results::TestInfo& test : run.tests) {
     out += sep + OneLine(test.abbr) + " = " + OneLine(test.name);
     sep = ", ";
   }
-  return out + "\n";
+  out += "\n";
+  if (!index.AutoUnsupported().empty()) out += std::string("‽ ") + AutoUnsupportedLegend() + "\n";
+  return out;
 }
 
-/// "✕ server × client  test: reason", with the outcome named when it is not a plain failure.
+/// "✕ server × client  test: reason", with the outcome named when it is not a plain failure;
+/// "‽ ... test (was failed): reason" for a cell the auto-unsupported rule rewrote.
 std::string FailureLine(const results::CellResult& cell, bool color) {
-  std::string mark = MarkSymbol(Mark::kFailed);
-  if (color) mark = ColorOf(Mark::kFailed) + mark + kReset;
+  const Mark cell_mark = MarkOf(cell);
+  std::string mark = MarkSymbol(cell_mark);
+  if (color) mark = ColorOf(cell_mark) + mark + kReset;
   std::string test = OneLine(cell.test);
-  if (cell.outcome != results::Outcome::kFailed) {
+  if (cell.original_outcome) {
+    test += std::string(" (was ") + results::OutcomeName(*cell.original_outcome) + ")";
+  } else if (cell.outcome != results::Outcome::kFailed) {
     test += std::string(" (") + results::OutcomeName(cell.outcome) + ")";
   }
   const std::string reason = cell.reason.empty() ? "no reason given" : OneLine(cell.reason);
@@ -135,10 +143,12 @@ std::string FailureLine(const results::CellResult& cell, bool color) {
 std::string TerminalMatrix(const results::RunResults& run, bool color) {
   const CellIndex index(run);
   std::string out = Table(run, index, color);
-  out += Legend(run);
+  out += Legend(run, index);
   for (const results::CellResult* cell : index.Failures()) out += FailureLine(*cell, color);
+  for (const results::CellResult* cell : index.AutoUnsupported()) out += FailureLine(*cell, color);
   for (const auto& [endpoint, reason] : run.noncompliant) {
-    out += "- " + OneLine(endpoint) + " skipped, not compliant: " + TruncateColumns(OneLine(reason), 160) + "\n";
+    out += "- " + OneLine(endpoint) +
+           " skipped, not compliant: " + TruncateColumns(OneLine(reason), 160) + "\n";
   }
   return out;
 }

@@ -141,6 +141,23 @@ TEST(TerminalMatrixTest, NoFailureLinesWhenAllPass) {
   EXPECT_EQ(Lines(out).size(), 8u);  // 7 table lines (one line per row) + legend
 }
 
+TEST(TerminalMatrixTest, AutoUnsupportedHasItsOwnMarkLegendAndLine) {
+  const std::string out = TerminalMatrix(SampleRunWithAutoUnsupported(), false);
+  EXPECT_NE(out.find("│ quic-go  │ ✓(H,DC) │"), std::string::npos) << out;
+  EXPECT_NE(out.find("│          │ ?(S)    │ ✕(DC)  │\n│          │ ‽(Z)    │"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\n‽ unsupported by the auto-unsupported rule"), std::string::npos) << out;
+  EXPECT_NE(out.find("\n‽ quic-go × quic-go  zerortt (was failed): auto-unsupported: client "
+                     "quic-go did not succeed against any server; was failed: no 0-RTT"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("✕ quic-go × quic-go"), std::string::npos);
+  EXPECT_NE(TerminalMatrix(SampleRunWithAutoUnsupported(), true).find("\033[33m‽(Z)\033[0m"),
+            std::string::npos);
+  // Without rewritten cells there is no legend line for it.
+  EXPECT_EQ(TerminalMatrix(SampleRun(), false).find("‽"), std::string::npos);
+}
+
 TEST(TerminalMatrixTest, EmptyRunDoesNotCrash) {
   const results::RunResults empty;
   EXPECT_EQ(TerminalMatrix(empty, true), "┌──┐\n│  │\n└──┘\nLegend:\n");

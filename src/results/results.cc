@@ -34,8 +34,8 @@ const char* OutcomeName(Outcome outcome) {
 }
 
 std::optional<Outcome> ParseOutcome(const std::string& name) {
-  for (Outcome o : {Outcome::kSucceeded, Outcome::kFailed, Outcome::kUnsupported,
-                    Outcome::kTimeout, Outcome::kError}) {
+  for (Outcome o : {Outcome::kSucceeded, Outcome::kFailed, Outcome::kUnsupported, Outcome::kTimeout,
+                    Outcome::kError}) {
     if (name == OutcomeName(o)) return o;
   }
   return std::nullopt;

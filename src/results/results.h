@@ -38,11 +38,25 @@ struct TestInfo {
 struct CellResult {
   std::string server;
   std::string client;
-  std::string test;      ///< matrix test name
+  std::string test;  ///< matrix test name
   Outcome outcome = Outcome::kError;
-  std::string reason;    ///< one line; empty only for kSucceeded
-  double duration_s = 0; ///< wall time of the cell, seconds
-  std::string log_dir;   ///< relative to RunResults::log_dir, e.g. "quic-go_quic-go/handshake"
+  std::string reason;     ///< one line; empty only for kSucceeded
+  double duration_s = 0;  ///< wall time of the cell, seconds
+  std::string log_dir;    ///< relative to RunResults::log_dir, e.g. "quic-go_quic-go/handshake"
+  /// Set only when the auto-unsupported rule turned the cell into kUnsupported: the outcome it
+  /// had before, so reports can tell a rewritten cell from an endpoint that exited 127.
+  std::optional<Outcome> original_outcome;
+
+  bool AutoUnsupported() const { return original_outcome.has_value(); }
+};
+
+/// One measurement cell (the reference's goodput / crosstraffic).
+struct MeasurementResult {
+  std::string server;
+  std::string client;
+  std::string test;  ///< measurement name, listed in RunResults::measurement_tests
+  Outcome outcome = Outcome::kError;
+  std::string details;  ///< e.g. "9559 (± 120) kbps"; empty unless succeeded
 };
 
 /// A whole run (or a shard of one, or a merge of shards).
@@ -50,12 +64,14 @@ struct RunResults {
   double start_time = 0;  ///< epoch seconds
   double end_time = 0;    ///< epoch seconds
   std::string log_dir;
-  uint64_t seed = 0;      ///< simulator seed the run used
-  std::vector<std::string> servers;            ///< in matrix order
-  std::vector<std::string> clients;            ///< in matrix order
-  std::map<std::string, std::string> urls;     ///< implementation → project URL
-  std::vector<TestInfo> tests;                 ///< in run order
-  std::vector<CellResult> cells;               ///< any order; looked up by (server, client, test)
+  uint64_t seed = 0;                            ///< simulator seed the run used
+  std::vector<std::string> servers;             ///< in matrix order
+  std::vector<std::string> clients;             ///< in matrix order
+  std::map<std::string, std::string> urls;      ///< implementation → project URL
+  std::vector<TestInfo> tests;                  ///< in run order
+  std::vector<CellResult> cells;                ///< any order; looked up by (server, client, test)
+  std::vector<TestInfo> measurement_tests;      ///< measurements, in run order
+  std::vector<MeasurementResult> measurements;  ///< any order
   /// Endpoints that failed the compliance check, "name (role)" → reason; their pairs were skipped.
   std::map<std::string, std::string> noncompliant;
 

@@ -36,6 +36,7 @@ int MarkSide(results::RunResults* run, const std::set<std::string>& exempt, bool
       if (!all_bad) continue;
       for (CellResult* c : cells) {
         if (c->outcome == Outcome::kUnsupported) continue;
+        c->original_outcome = c->outcome;  // reports mark the cell as rewritten
         c->reason = std::string("auto-unsupported: ") + (as_client ? "client " : "server ") + self +
                     " did not succeed against any " + (as_client ? "server" : "client") + "; was " +
                     results::OutcomeName(c->outcome) + (c->reason.empty() ? "" : ": " + c->reason);

@@ -30,7 +30,10 @@ TEST(AutoUnsupported, ClientFailingAgainstEveryServerBecomesUnsupportedWithReaso
   EXPECT_EQ(r.Find("a", "x", "retry")->outcome, Outcome::kUnsupported);
   EXPECT_EQ(r.Find("a", "x", "retry")->reason,
             "auto-unsupported: client x did not succeed against any server; was failed: no Retry");
+  EXPECT_EQ(r.Find("a", "x", "retry")->original_outcome, Outcome::kFailed);
+  EXPECT_EQ(r.Find("b", "x", "retry")->original_outcome, Outcome::kTimeout);
   EXPECT_EQ(r.Find("a", "x", "handshake")->outcome, Outcome::kSucceeded);
+  EXPECT_FALSE(r.Find("a", "x", "handshake")->AutoUnsupported());
 }
 
 TEST(AutoUnsupported, OneSuccessKeepsTheFailures) {
@@ -56,6 +59,7 @@ TEST(AutoUnsupported, ServerSideIsSymmetric) {
   auto r = MakeRun({"a"}, {"x", "y"}, {Cell("a", "x", "retry", Outcome::kFailed), Cell("a", "y", "retry", Outcome::kUnsupported)});
   EXPECT_EQ(ApplyAutoUnsupported(&r, {}), 1);
   EXPECT_EQ(r.Find("a", "x", "retry")->outcome, Outcome::kUnsupported);
+  EXPECT_FALSE(r.Find("a", "y", "retry")->AutoUnsupported());  // exited 127 itself
 }
 
 TEST(AutoUnsupported, IncompleteRowIsLeftAlone) {
