@@ -236,8 +236,15 @@ int RunCommand(int argc, char** argv) {
   runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
                                 .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files,
-                                .scenario = f.scenario, .check_compliance = !f.skip_compliance};
-  const size_t total = servers->size() * clients->size() * tests->size();
+                                .scenario = f.scenario, .check_compliance = !f.skip_compliance,
+                                .must_include = f.must_include};
+  size_t pairs = 0;
+  for (const runner::Implementation& s : *servers) {
+    for (const runner::Implementation& c : *clients) {
+      pairs += f.must_include.empty() || s.name == f.must_include || c.name == f.must_include;
+    }
+  }
+  const size_t total = pairs * tests->size();
   std::fprintf(stderr, "qir: %zu cell(s), %d in parallel, seed %llu, logs in %s\n", total, f.jobs,
                static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
   std::signal(SIGINT, OnSignal);

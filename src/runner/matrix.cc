@@ -26,6 +26,7 @@ std::vector<PlannedCell> Plan(const MatrixOptions& o) {
   std::vector<PlannedCell> cells;
   for (const Implementation& client : o.clients) {
     for (const Implementation& server : o.servers) {
+      if (!o.must_include.empty() && server.name != o.must_include && client.name != o.must_include) continue;
       for (const testcases::TestCase* test : o.tests) cells.push_back({&server, &client, test});
     }
   }

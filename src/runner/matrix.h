@@ -28,6 +28,7 @@ struct MatrixOptions {
   bool keep_files_on_failure = false;
   std::string scenario;                              ///< overrides every test's scenario; empty = theirs
   bool check_compliance = true;                      ///< probe each endpoint with an unknown TESTCASE first
+  std::string must_include;                          ///< only pairs with this implementation (-i); empty = all
 };
 
 /// Called after each cell, from the thread that ran it (calls are serialized).
