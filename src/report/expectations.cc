@@ -43,6 +43,8 @@ std::string WhatHappened(const results::CellResult* cell) {
       return "timed out" + why;
     case results::Outcome::kError:
       return "could not be run" + why;
+    case results::Outcome::kCrashed:
+      return "crashed" + why;
     case results::Outcome::kUnsupported:
       return "was unsupported" + why;
     case results::Outcome::kSucceeded:

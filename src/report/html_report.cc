@@ -147,7 +147,7 @@ std::string Legend(const RunResults& run) {
       "unsupported\">?</span> unsupported (an endpoint exited 127), <span class=\"r "
       "auto-unsupported\">‽</span> " +
       XmlEscape(AutoUnsupportedLegend()) +
-      ", <span class=\"r failed\">✕</span> failed (including timeout and error). Hover a badge "
+      ", <span class=\"r failed\">✕</span> failed (including timeout, crashed and error). Hover a badge "
       "for its reason, click it for the details and logs.<br>";
   for (size_t i = 0; i < run.tests.size(); ++i) {
     out += fmt::format("{}<b>{}</b> = {}", i == 0 ? "" : ", ", XmlEscape(run.tests[i].abbr),

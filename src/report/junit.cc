@@ -33,6 +33,7 @@ std::string TestCase(const CellResult& cell, const std::string& classname) {
                        reason);
     case Outcome::kFailed:
     case Outcome::kTimeout:
+    case Outcome::kCrashed:
       break;
   }
   return out + fmt::format(
@@ -47,7 +48,7 @@ struct Counts {
 
   void Add(const CellResult& cell) {
     ++tests;
-    failures += cell.outcome == Outcome::kFailed || cell.outcome == Outcome::kTimeout;
+    failures += cell.outcome == Outcome::kFailed || cell.outcome == Outcome::kTimeout || cell.outcome == Outcome::kCrashed;
     errors += cell.outcome == Outcome::kError;
     skipped += cell.outcome == Outcome::kUnsupported;
     time += cell.duration_s;

@@ -41,7 +41,7 @@ std::string Cell(const CellIndex& index, const std::string& server, const std::s
 }
 
 std::string Legend(const results::RunResults& run, const CellIndex& index) {
-  std::string out = "✓ succeeded, ? unsupported, ✕ failed (including timeout and error).";
+  std::string out = "✓ succeeded, ? unsupported, ✕ failed (including timeout, crashed and error).";
   if (!index.AutoUnsupported().empty()) out += std::string(" ‽ ") + AutoUnsupportedLegend() + ".";
   for (size_t i = 0; i < run.tests.size(); ++i) {
     out += i == 0 ? " " : ", ";

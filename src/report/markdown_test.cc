@@ -17,7 +17,7 @@ TEST(MarkdownMatrixTest, Golden) {
       "| **quic-go** | ✓(H,DC)<br>?(S)<br>✕(Z) | ✓(H)<br>✕(DC) |\n"
       "| **picoquic** | - | ✓(DC)<br>✕(H) |\n"
       "\n"
-      "✓ succeeded, ? unsupported, ✕ failed (including timeout and error). **H** = handshake, "
+      "✓ succeeded, ? unsupported, ✕ failed (including timeout, crashed and error). **H** = handshake, "
       "**DC** = transfer, **S** = retry, **Z** = zerortt\n";
   EXPECT_EQ(MarkdownMatrix(SampleRun()), want);
 }
@@ -47,7 +47,7 @@ TEST(MarkdownMatrixTest, AutoUnsupportedHasItsOwnMarkAndLegend) {
 TEST(MarkdownMatrixTest, EmptyRun) {
   EXPECT_EQ(MarkdownMatrix(results::RunResults{}),
             "| client \\\\ server |\n|---|\n\n"
-            "✓ succeeded, ? unsupported, ✕ failed (including timeout and error).\n");
+            "✓ succeeded, ? unsupported, ✕ failed (including timeout, crashed and error).\n");
 }
 
 }  // namespace

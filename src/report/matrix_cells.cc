@@ -28,6 +28,7 @@ Mark MarkOf(results::Outcome outcome) {
     case results::Outcome::kFailed:
     case results::Outcome::kTimeout:
     case results::Outcome::kError:
+    case results::Outcome::kCrashed:
       return Mark::kFailed;
   }
   return Mark::kFailed;

@@ -12,6 +12,7 @@ const char* ReferenceStatus(Outcome outcome) {
     case Outcome::kFailed:
     case Outcome::kTimeout:
     case Outcome::kError:
+    case Outcome::kCrashed:
       return "failed";
   }
   return "failed";
@@ -29,13 +30,15 @@ const char* OutcomeName(Outcome outcome) {
       return "timeout";
     case Outcome::kError:
       return "error";
+    case Outcome::kCrashed:
+      return "crashed";
   }
   return "error";
 }
 
 std::optional<Outcome> ParseOutcome(const std::string& name) {
   for (Outcome o : {Outcome::kSucceeded, Outcome::kFailed, Outcome::kUnsupported, Outcome::kTimeout,
-                    Outcome::kError}) {
+                    Outcome::kError, Outcome::kCrashed}) {
     if (name == OutcomeName(o)) return o;
   }
   return std::nullopt;

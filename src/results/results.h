@@ -18,11 +18,12 @@ enum class Outcome {
   kUnsupported,  ///< an endpoint exited 127 (or was marked unsupported afterwards)
   kTimeout,      ///< the test's deadline passed; endpoints were killed
   kError,        ///< qir could not run the cell (setup failed); not the endpoints' fault
+  kCrashed,      ///< an endpoint crashed (signal qir did not send, sanitizer report, panic); `reason` says how
 };
 
 /// The reference's three-valued status for an outcome: succeeded / failed / unsupported.
 const char* ReferenceStatus(Outcome outcome);
-/// qir's own name: succeeded, failed, unsupported, timeout, error.
+/// qir's own name: succeeded, failed, unsupported, timeout, error, crashed.
 const char* OutcomeName(Outcome outcome);
 /// Inverse of OutcomeName (also accepts the reference's three names).
 std::optional<Outcome> ParseOutcome(const std::string& name);

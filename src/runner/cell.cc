@@ -17,6 +17,7 @@
 #include "netns/topology.h"
 #include "runner/cell_log.h"
 #include "runner/cert_chain.h"
+#include "runner/crash_detection.h"
 #include "runner/endpoint_launch.h"
 #include "runner/server_probe.h"
 #include "runner/sim_ready_port.h"
@@ -88,6 +89,8 @@ class CellRun {
   std::optional<Ending> RunClient();
   void StopAll();
   Ending Judge();
+  /// A crash of either endpoint overrides every verdict but "unsupported".
+  std::optional<Ending> CrashOf() const;
   util::SpawnOptions Endpoint(const Implementation& impl, const std::string& role, const std::string& ns,
                               const std::string& www, const std::string& downloads, const std::string& logs) const;
   std::string TailOf(const std::string& path) const;
@@ -102,7 +105,8 @@ class CellRun {
   std::vector<std::string> files_;
   netns::Topology topology_;
   util::Child sim_, server_, client_;
-  util::ScopedFd sim_ready_port_;  ///< sim:57832, open from "server ready" to the cell's end
+  util::ScopedFd sim_ready_port_;
+  bool client_stopped_ = false, server_stopped_ = false;  ///< qir signalled them to stop  ///< sim:57832, open from "server ready" to the cell's end
   std::string keylog_path_;  ///< the key log the checks used; empty when none
 };
 
@@ -227,8 +231,12 @@ std::optional<Ending> CellRun::RunClient() {
 }
 
 void CellRun::StopAll() {
-  if (client_.running()) log_.Line("client stopped: " + client_.Stop(kStopGrace).Describe());
+  if (client_.running()) {
+    client_stopped_ = true;
+    log_.Line("client stopped: " + client_.Stop(kStopGrace).Describe());
+  }
   if (server_.running()) {
+    server_stopped_ = true;
     log_.Line("server stopped: " + server_.Stop(kStopGrace).Describe());
   } else if (server_.pid() > 0) {
     log_.Line("server had ended by itself: " + server_.exit_info().Describe());
@@ -300,6 +308,20 @@ Ending CellRun::Judge() {
   return {Outcome::kFailed, verdict.reason};
 }
 
+std::optional<Ending> CellRun::CrashOf() const {
+  const std::pair<const util::Child*, std::pair<const char*, bool>> endpoints[] = {
+      {&client_, {"client", client_stopped_}}, {&server_, {"server", server_stopped_}}};
+  for (const auto& [child, who] : endpoints) {
+    if (child->pid() <= 0 || child->running()) continue;
+    const std::string logs = std::string(who.first) == "client" ? dirs_.client_logs : dirs_.server_logs;
+    if (std::optional<std::string> reason =
+            CrashReason(who.first, {.exit = child->exit_info(), .stopped_by_qir = who.second}, logs + "/output.log")) {
+      return Ending{Outcome::kCrashed, *reason};
+    }
+  }
+  return std::nullopt;
+}
+
 std::string CellRun::TailOf(const std::string& path) const {
   std::ifstream in(path);
   std::string line, last;
@@ -318,6 +340,13 @@ CellResult CellRun::Run() {
   if (!ending) ending = RunClient();
   StopAll();
   if (!ending) ending = Judge();
+  if (ending->outcome != Outcome::kUnsupported) {
+    if (std::optional<Ending> crash = CrashOf()) {
+      log_.Line(fmt::format("crash detected: {} (verdict before: {}{}{})", crash->reason,
+                            results::OutcomeName(ending->outcome), ending->reason.empty() ? "" : ": ", ending->reason));
+      ending = crash;
+    }
+  }
   if (keylog_path_.empty() && sim_.pid() > 0) (void)ChooseKeyLog();  // the cell ended before Judge
   EmbedKeyLog();
   if (Status s = topology_.Destroy(); !s.ok()) log_.Line("teardown: " + s.error().Text());
