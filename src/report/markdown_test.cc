@@ -39,7 +39,7 @@ TEST(MarkdownMatrixTest, AutoUnsupportedHasItsOwnMarkAndLegend) {
   EXPECT_NE(out.find("| **quic-go** | ✓(H,DC)<br>?(S)<br>‽(Z) | ✓(H)<br>✕(DC) |\n"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("(including timeout and error). ‽ unsupported by the auto-unsupported rule"),
+  EXPECT_NE(out.find("(including timeout, crashed and error). ‽ unsupported by the auto-unsupported rule"),
             std::string::npos)
       << out;
 }
