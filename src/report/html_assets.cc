@@ -18,6 +18,7 @@ th, td { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-ali
 .succeeded { background: #2e7d32; }
 .unsupported { background: #9e9e9e; }
 .auto-unsupported { background: #f9a825; color: #222; outline: 1px dashed #8d6e00; }
+.flaky { background: #9ccc65; color: #222; outline: 1px dashed #33691e; }
 .failed { background: #c62828; }
 #filters div { margin: .2em 0; }
 #filters .label { display: inline-block; width: 5em; color: #555; }

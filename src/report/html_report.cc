@@ -26,6 +26,8 @@ const char* VerdictKey(Mark mark) {
   switch (mark) {
     case Mark::kSucceeded:
       return "succeeded";
+    case Mark::kFlaky:
+      return "flaky";
     case Mark::kUnsupported:
       return "unsupported";
     case Mark::kAutoUnsupported:
@@ -43,7 +45,10 @@ std::string Tooltip(const CellResult& cell) {
     verdict = std::string("unsupported by the auto-unsupported rule, was ") +
               results::OutcomeName(*cell.original_outcome);
   }
-  return cell.test + ": " + verdict + (cell.reason.empty() ? "" : " — " + cell.reason);
+  if (cell.Flaky()) verdict = fmt::format("succeeded on attempt {} of {}", cell.attempts, cell.attempts);
+  std::string earlier;
+  for (const std::string& e : cell.earlier_attempts) earlier += "; earlier: " + e;
+  return cell.test + ": " + verdict + (cell.reason.empty() ? "" : " — " + cell.reason) + earlier;
 }
 
 std::string Utc(double epoch) {
@@ -66,9 +71,9 @@ std::string Header(const RunResults& run) {
                      Utc(run.end_time), run.end_time - run.start_time, run.seed,
                      XmlEscape(run.log_dir));
   out += fmt::format(
-      "{} cell(s): {} ✓ succeeded, {} ? unsupported, {} ‽ auto-unsupported, {} ✕ "
+      "{} cell(s): {} ✓ succeeded, {} ~ flaky, {} ? unsupported, {} ‽ auto-unsupported, {} ✕ "
       "failed.</p>\n",
-      run.cells.size(), counts[0], counts[1], counts[2], counts[3]);
+      run.cells.size(), counts[0], counts[1], counts[2], counts[3], counts[4]);
   return out;
 }
 
@@ -144,7 +149,8 @@ std::string Matrix(const RunResults& run, const CellIndex& index) {
 std::string Legend(const RunResults& run) {
   std::string out =
       "<p class=\"legend\"><span class=\"r succeeded\">✓</span> succeeded, <span class=\"r "
-      "unsupported\">?</span> unsupported (an endpoint exited 127), <span class=\"r "
+      "unsupported\">?</span> unsupported (an endpoint exited 127), <span class=\"r flaky\">~</span> " +
+      XmlEscape(FlakyLegend()) + ", <span class=\"r "
       "auto-unsupported\">‽</span> " +
       XmlEscape(AutoUnsupportedLegend()) +
       ", <span class=\"r failed\">✕</span> failed (including timeout, crashed and error). Hover a badge "

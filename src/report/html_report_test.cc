@@ -62,7 +62,7 @@ TEST(HtmlReportTest, EveryCellOnceWithVerdictAndReason) {
             std::string::npos);
   EXPECT_NE(html.find("<td class=\"auto-unsupported\">‽ unsupported (auto; was failed)</td>"),
             std::string::npos);
-  EXPECT_NE(html.find("8 cell(s): 4 ✓ succeeded, 1 ? unsupported, 1 ‽ auto-unsupported, 2 ✕ "
+  EXPECT_NE(html.find("8 cell(s): 4 ✓ succeeded, 0 ~ flaky, 1 ? unsupported, 1 ‽ auto-unsupported, 2 ✕ "
                       "failed."),
             std::string::npos);
   // The pair that never ran is drawn as "-".

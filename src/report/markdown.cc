@@ -42,6 +42,7 @@ std::string Cell(const CellIndex& index, const std::string& server, const std::s
 
 std::string Legend(const results::RunResults& run, const CellIndex& index) {
   std::string out = "✓ succeeded, ? unsupported, ✕ failed (including timeout, crashed and error).";
+  if (!index.Flaky().empty()) out += std::string(" ~ ") + FlakyLegend() + ".";
   if (!index.AutoUnsupported().empty()) out += std::string(" ‽ ") + AutoUnsupportedLegend() + ".";
   for (size_t i = 0; i < run.tests.size(); ++i) {
     out += i == 0 ? " " : ", ";

@@ -35,13 +35,16 @@ Mark MarkOf(results::Outcome outcome) {
 }
 
 Mark MarkOf(const results::CellResult& cell) {
-  return cell.AutoUnsupported() ? Mark::kAutoUnsupported : MarkOf(cell.outcome);
+  if (cell.AutoUnsupported()) return Mark::kAutoUnsupported;
+  return cell.Flaky() ? Mark::kFlaky : MarkOf(cell.outcome);
 }
 
 const char* MarkSymbol(Mark mark) {
   switch (mark) {
     case Mark::kSucceeded:
       return "✓";
+    case Mark::kFlaky:
+      return "~";  // passed, but not the first time
     case Mark::kUnsupported:
       return "?";
     case Mark::kAutoUnsupported:
@@ -50,6 +53,10 @@ const char* MarkSymbol(Mark mark) {
       return "✕";
   }
   return "✕";
+}
+
+const char* FlakyLegend() {
+  return "succeeded on a retry after failing (flaky; every attempt's reason is kept)";
 }
 
 const char* AutoUnsupportedLegend() {
@@ -97,6 +104,8 @@ std::vector<CellGroup> CellIndex::Groups(const std::string& server,
 std::vector<const results::CellResult*> CellIndex::Failures() const {
   return CellsWith(Mark::kFailed);
 }
+
+std::vector<const results::CellResult*> CellIndex::Flaky() const { return CellsWith(Mark::kFlaky); }
 
 std::vector<const results::CellResult*> CellIndex::AutoUnsupported() const {
   return CellsWith(Mark::kAutoUnsupported);

@@ -16,18 +16,21 @@ namespace qir::report {
 /// In print order.
 enum class Mark {
   kSucceeded,        ///< ✓, green
+  kFlaky,            ///< ~, green-yellow: succeeded on a retry after failing (--retries)
   kUnsupported,      ///< ?, grey: an endpoint exited 127
   kAutoUnsupported,  ///< ‽, yellow: unsupported by the auto-unsupported rule; was ✕
   kFailed,           ///< ✕, red (failed, timeout, error)
 };
-inline constexpr int kMarkCount = 4;
+inline constexpr int kMarkCount = 5;
 
 /// The mark an outcome is shown with (never kAutoUnsupported: that needs the cell).
 Mark MarkOf(results::Outcome outcome);
 /// The mark a cell is shown with.
 Mark MarkOf(const results::CellResult& cell);
-/// "✓", "?", "‽" or "✕".
+/// "✓", "~", "?", "‽" or "✕".
 const char* MarkSymbol(Mark mark);
+/// What ~ means, for legends (without the symbol).
+const char* FlakyLegend();
 /// What ‽ means, for legends (without the symbol): "unsupported by the auto-unsupported
 /// rule (...)".
 const char* AutoUnsupportedLegend();
@@ -54,6 +57,8 @@ class CellIndex {
   std::vector<CellGroup> Groups(const std::string& server, const std::string& client) const;
   /// The failed cells (Mark::kFailed) in matrix order: clients, then servers, then tests.
   std::vector<const results::CellResult*> Failures() const;
+  /// The cells that succeeded only on a retry, in the same order.
+  std::vector<const results::CellResult*> Flaky() const;
   /// The cells the auto-unsupported rule rewrote, in the same order.
   std::vector<const results::CellResult*> AutoUnsupported() const;
   /// The abbreviation of a test name; the name itself when the test is not listed.

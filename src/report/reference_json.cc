@@ -40,6 +40,11 @@ ojson CellJson(const TestInfo& test, const CellResult& cell) {
     out["auto_unsupported"] = true;
     out["original_outcome"] = results::OutcomeName(*cell.original_outcome);
   }
+  if (cell.attempts > 1) {
+    out["attempts"] = cell.attempts;
+    out["earlier_attempts"] = cell.earlier_attempts;
+    out["flaky"] = cell.Flaky();
+  }
   return out;
 }
 
@@ -414,7 +419,26 @@ class Reader {
     Result<std::optional<Outcome>> original = ReadOriginalOutcome(entry, path, cell);
     if (!original) return original.error();
     cell.original_outcome = *original;
+    if (Status s = ReadAttempts(entry, path, cell); !s.ok()) return s;
     run_.cells.push_back(std::move(cell));
+    return {};
+  }
+
+  /// qir's "attempts" and "earlier_attempts" of a cell run with --retries.
+  Status ReadAttempts(const json& entry, const std::string& path, CellResult& cell) {
+    if (Member(entry, "attempts") != nullptr) {
+      Result<double> attempts = NeedNumber(entry, path, "attempts");
+      if (!attempts) return attempts.error();
+      if (*attempts < 1 || *attempts > 1000) return Bad("attempts must be 1 to 1000", Child(path, "attempts"));
+      cell.attempts = static_cast<int>(*attempts);
+    }
+    const json* earlier = Member(entry, "earlier_attempts");
+    if (earlier == nullptr) return {};
+    if (!earlier->is_array()) return Bad("earlier_attempts must be a list", Child(path, "earlier_attempts"));
+    for (const json& e : *earlier) {
+      if (!e.is_string()) return Bad("earlier_attempts must hold strings", Child(path, "earlier_attempts"));
+      cell.earlier_attempts.push_back(e.get<std::string>());
+    }
     return {};
   }
 

@@ -381,3 +381,29 @@ TEST(ReferenceJsonNoncompliant, RoundTripsAndShowsInTerminal) {
 
 }  // namespace
 }  // namespace qir::report
+
+namespace qir::report {
+namespace {
+
+TEST(ReferenceJsonTest, AttemptsRoundTrip) {
+  RunResults run = SampleRun();
+  run.cells[1].attempts = 3;
+  run.cells[1].earlier_attempts = {"failed: a", "timeout: b"};
+  const json out = ToReferenceJson(run);
+  Result<RunResults> back = FromReferenceJson(json::parse(out.dump()));
+  ASSERT_TRUE(back.ok()) << back.error().Text();
+  const results::CellResult* h = back->Find("quic-go", "quic-go", "handshake");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->attempts, 3);
+  EXPECT_TRUE(h->Flaky());
+  EXPECT_EQ(h->earlier_attempts, (std::vector<std::string>{"failed: a", "timeout: b"}));
+  json bad = json::parse(out.dump());
+  bad["results"][0][0]["attempts"] = 0;
+  EXPECT_FALSE(FromReferenceJson(bad).ok());
+  bad["results"][0][0]["attempts"] = 2;
+  bad["results"][0][0]["earlier_attempts"] = "x";
+  EXPECT_FALSE(FromReferenceJson(bad).ok());
+}
+
+}  // namespace
+}  // namespace qir::report

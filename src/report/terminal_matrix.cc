@@ -18,6 +18,8 @@ const char* ColorOf(Mark mark) {
   switch (mark) {
     case Mark::kSucceeded:
       return "\033[32m";  // green
+    case Mark::kFlaky:
+      return "\033[92m";  // bright green
     case Mark::kUnsupported:
       return "\033[90m";  // bright black = grey
     case Mark::kAutoUnsupported:
@@ -117,6 +119,7 @@ std::string Legend(const results::RunResults& run, const CellIndex& index) {
     sep = ", ";
   }
   out += "\n";
+  if (!index.Flaky().empty()) out += std::string("~ ") + FlakyLegend() + "\n";
   if (!index.AutoUnsupported().empty()) out += std::string("‽ ") + AutoUnsupportedLegend() + "\n";
   return out;
 }

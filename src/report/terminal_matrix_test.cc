@@ -168,3 +168,22 @@ TEST(TerminalMatrixTest, EmptyRunDoesNotCrash) {
 
 }  // namespace
 }  // namespace qir::report
+
+namespace qir::report {
+namespace {
+
+TEST(TerminalMatrixTest, FlakyCellsHaveTheirOwnMarkAndLegend) {
+  results::RunResults run = SampleRun();
+  const std::string before = TerminalMatrix(run, false);
+  EXPECT_EQ(before.find("~("), std::string::npos);  // no retries, no ~
+  results::CellResult& h = run.cells[1];  // quic-go × quic-go handshake, succeeded
+  h.attempts = 2;
+  h.earlier_attempts = {"timeout: client did not finish within 60 s"};
+  const std::string after = TerminalMatrix(run, false);
+  EXPECT_NE(after.find("✓(DC)"), std::string::npos) << after;
+  EXPECT_NE(after.find("~(H)"), std::string::npos) << after;
+  EXPECT_NE(after.find("~ succeeded on a retry"), std::string::npos) << after;
+}
+
+}  // namespace
+}  // namespace qir::report

@@ -47,8 +47,14 @@ struct CellResult {
   /// Set only when the auto-unsupported rule turned the cell into kUnsupported: the outcome it
   /// had before, so reports can tell a rewritten cell from an endpoint that exited 127.
   std::optional<Outcome> original_outcome;
+  /// With --retries: how many times the cell ran (1 = once), and the outcome and reason of
+  /// each earlier attempt ("failed: client did not finish within 60 s"), oldest first.
+  int attempts = 1;
+  std::vector<std::string> earlier_attempts;
 
   bool AutoUnsupported() const { return original_outcome.has_value(); }
+  /// Succeeded, but only after failing: flaky, counted apart from clean successes.
+  bool Flaky() const { return outcome == Outcome::kSucceeded && attempts > 1; }
 };
 
 /// One measurement cell (the reference's goodput / crosstraffic).

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "runner/cell.h"
+#include "runner/retries.h"
 #include "runner/compliance.h"
 #include "runner/stale_state.h"
 #include "util/temp_file.h"
@@ -89,7 +90,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
                     .seed = CellSeed(o.seed, c.server->name, c.client->name, c.test->name),
                     .scenario = o.scenario,
                     .keep_files_on_failure = o.keep_files_on_failure};
-      results::CellResult result = RunCell(spec, interrupted);
+      results::CellResult result = RunCellWithRetries(spec, o.retries, interrupted);
       std::lock_guard<std::mutex> lock(mu);
       run.cells.push_back(result);
       run.end_time = Now();
