@@ -60,6 +60,7 @@ struct RunFlags {
   std::string scenario;                 ///< overrides the tests' simulator scenarios
   std::string no_auto_unsupported;      ///< implementations exempt from auto-unsupported marking
   bool skip_compliance = false;         ///< do not probe endpoints with an unknown TESTCASE first
+  int retries = 0;                      ///< reruns of a failed cell (flaky when one then succeeds)
   std::string junit_path;               ///< also write JUnit XML here
   std::string expect_path;              ///< expected-pass file: it alone decides the exit status
 };
@@ -161,6 +162,8 @@ void AddFlags(CLI::App& app, RunFlags& f) {
                  "docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG] or a name)");
   app.add_option("-n,--no-auto-unsupported", f.no_auto_unsupported,
                  "implementations exempt from auto-unsupported marking, comma-separated");
+  app.add_option("--retries", f.retries, "rerun a failed cell up to N times with fresh namespaces and a new seed; "
+                 "one that then succeeds is marked flaky (~)")->check(CLI::Range(0, 20));
   app.add_flag("--skip-compliance", f.skip_compliance, "do not check that endpoints exit 127 for an unknown TESTCASE");
   app.add_option("--scenario", f.scenario, "simulator scenario for every test, overriding theirs (reference syntax)");
   app.add_option("--junit", f.junit_path, "write JUnit XML here too (one testcase per cell)");
@@ -237,7 +240,7 @@ int RunCommand(int argc, char** argv) {
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
                                 .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files,
                                 .scenario = f.scenario, .check_compliance = !f.skip_compliance,
-                                .must_include = f.must_include};
+                                .retries = f.retries, .must_include = f.must_include};
   size_t pairs = 0;
   for (const runner::Implementation& s : *servers) {
     for (const runner::Implementation& c : *clients) {
