@@ -29,6 +29,7 @@
 #include "report/terminal_matrix.h"
 #include "runner/auto_unsupported.h"
 #include "runner/image_endpoints.h"
+#include "runner/podman_launch.h"
 #include "runner/matrix.h"
 #include "runner/stale_state.h"
 #include "sim/scenario.h"
@@ -63,6 +64,7 @@ struct RunFlags {
   int retries = 0;                      ///< reruns of a failed cell (flaky when one then succeeds)
   std::string junit_path;               ///< also write JUnit XML here
   std::string expect_path;              ///< expected-pass file: it alone decides the exit status
+  std::string engine = "none";          ///< what runs image endpoints: none (qir) or podman
 };
 
 std::string DefaultLogDir() {
@@ -167,6 +169,8 @@ void AddFlags(CLI::App& app, RunFlags& f) {
   app.add_flag("--skip-compliance", f.skip_compliance, "do not check that endpoints exit 127 for an unknown TESTCASE");
   app.add_option("--scenario", f.scenario, "simulator scenario for every test, overriding theirs (reference syntax)");
   app.add_option("--junit", f.junit_path, "write JUnit XML here too (one testcase per cell)");
+  app.add_option("--engine", f.engine, "what runs image endpoints: none (qir's own sandbox) or podman (rootful, "
+                 "in the cell's namespace)")->check(CLI::IsMember({"none", "podman"}));
   app.add_option("--expect", f.expect_path,
                  "expected-pass file: exit 1 only when a cell it lists did not succeed (qir expect --from)");
 }
@@ -218,7 +222,12 @@ int RunCommand(int argc, char** argv) {
     used.insert(used.end(), clients->begin(), clients->end());
     if (Status s = BuildImplementations(used); !s.ok()) return UsageError("run", s.error().Text());
   }
-  {
+  if (f.engine == "podman") {  // podman takes the image references itself; nothing to unpack
+    if (!runner::PodmanAvailable()) return UsageError("run", "--engine podman: no podman on PATH");
+    for (auto* side : {&*servers, &*clients}) {
+      for (runner::Implementation& impl : *side) impl.engine = runner::Engine::kPodman;
+    }
+  } else {
     image::ImageCache cache(image::DefaultCacheDir());
     for (auto* side : {&*servers, &*clients}) {
       if (Status s = runner::PrepareImages(side, cache); !s.ok()) return UsageError("run", s.error().Text());

@@ -1,6 +1,8 @@
 // Endpoint command line and environment (endpoint_launch.h).
 #include "runner/endpoint_launch.h"
 
+#include "runner/podman_launch.h"
+
 namespace qir::runner {
 namespace {
 
@@ -41,11 +43,14 @@ std::vector<std::string> EndpointArgv(const std::string& qir_binary, const Imple
   return argv;
 }
 
+std::vector<std::string> ContractEnv(const EndpointTask& task) {
+  return {"ROLE=" + task.role,         "TESTCASE=" + task.testcase,    "TESTCASE_CONTEXT=" + task.context,
+          "REQUESTS=" + task.requests, "SSLKEYLOGFILE=/logs/keys.log", "QLOGDIR=/logs/qlog/",
+          "CLIENT_PARAMS=",            "SERVER_PARAMS="};
+}
+
 std::vector<std::string> EndpointEnv(const Implementation& impl, const EndpointTask& task) {
-  std::vector<std::string> contract = {
-      "ROLE=" + task.role,         "TESTCASE=" + task.testcase,    "TESTCASE_CONTEXT=" + task.context,
-      "REQUESTS=" + task.requests, "SSLKEYLOGFILE=/logs/keys.log", "QLOGDIR=/logs/qlog/",
-      "CLIENT_PARAMS=",            "SERVER_PARAMS="};
+  std::vector<std::string> contract = ContractEnv(task);
   if (!impl.IsImage()) {
     contract.push_back("HOME=/tmp");
     return contract;
@@ -60,6 +65,9 @@ std::vector<std::string> EndpointEnv(const Implementation& impl, const EndpointT
 
 util::SpawnOptions EndpointSpawn(const std::string& qir_binary, const Implementation& impl, const std::string& netns,
                                  const EndpointDirs& dirs, const EndpointTask& task, const std::string& output_path) {
+  if (RunsInPodman(impl)) {
+    return {.argv = PodmanSpawnArgv(impl, netns, dirs, task), .inherit_env = true, .stdout_path = output_path};
+  }
   return {.argv = EndpointArgv(qir_binary, impl, netns, dirs, task.role),
           .env = EndpointEnv(impl, task),
           .inherit_env = !impl.IsImage(),

@@ -41,12 +41,16 @@ struct EndpointTask {
 std::vector<std::string> EndpointArgv(const std::string& qir_binary, const Implementation& impl,
                                       const std::string& netns, const EndpointDirs& dirs, const std::string& role);
 
+/// The contract's variables alone (ROLE, TESTCASE, TESTCASE_CONTEXT, REQUESTS,
+/// SSLKEYLOGFILE, QLOGDIR, CLIENT_PARAMS and SERVER_PARAMS empty).
+std::vector<std::string> ContractEnv(const EndpointTask& task);
+
 /// The environment `impl` sees: the contract's variables (ROLE, TESTCASE,
 /// TESTCASE_CONTEXT, REQUESTS, SSLKEYLOGFILE, QLOGDIR, CLIENT_PARAMS and
 /// SERVER_PARAMS empty), for images over the image's own Env.
 std::vector<std::string> EndpointEnv(const Implementation& impl, const EndpointTask& task);
 
-/// Everything to spawn the endpoint, its stdout and stderr going to `output_path`.
+/// Everything to spawn the endpoint (under podman for RunsInPodman(impl)), its stdout and stderr going to `output_path`.
 util::SpawnOptions EndpointSpawn(const std::string& qir_binary, const Implementation& impl, const std::string& netns,
                                  const EndpointDirs& dirs, const EndpointTask& task, const std::string& output_path);
 

@@ -26,6 +26,12 @@ enum class Role {
   kClient,  ///< client only
 };
 
+/// What runs an image implementation: qir itself (`qir _exec`) or podman (`qir run --engine podman`).
+enum class Engine {
+  kNone,    ///< qir's own sandbox over the unpacked image (default)
+  kPodman,  ///< rootful podman in the cell's namespace (podman_launch.h)
+};
+
 /// How an image implementation starts, read from its unpacked image (image_endpoints.h).
 struct ImageLaunch {
   std::string rootfs;             ///< the unpacked image: the overlay's read-only lower layer
@@ -44,6 +50,7 @@ struct Implementation {
   std::string run;     ///< native: entry point relative to dir, e.g. "run_endpoint.sh"
   std::string image;   ///< image: its reference as written; empty for native ones
   std::optional<ImageLaunch> launch;  ///< image: set once the image is unpacked
+  Engine engine = Engine::kNone;      ///< image: what runs it
 
   bool IsServer() const { return role != Role::kClient; }
   bool IsClient() const { return role != Role::kServer; }
