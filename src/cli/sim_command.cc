@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "util/temp_file.h"
 
 namespace qir::cli {
 namespace {
@@ -32,6 +33,7 @@ struct SimFlags {
   std::string pcap_left;        ///< empty = no client-side capture
   std::string pcap_right;       ///< empty = no server-side capture
   std::string ready_file;       ///< empty = none
+  std::string done_file;        ///< empty = none
   uint64_t seed = 0;            ///< only meaningful when seed_given
   bool seed_given = false;
   bool no_realtime = false;  ///< skip SCHED_FIFO
@@ -51,6 +53,9 @@ std::optional<int> ParseFlags(int argc, char** argv, SimFlags& flags) {
   app.add_option("--pcap-right", flags.pcap_right, "server-side capture (trace_node_right.pcap)");
   app.add_option("--ready-file", flags.ready_file,
                  "file written with \"ready\" once forwarding is in place");
+  app.add_option("--done-file", flags.done_file,
+                 "file written with \"done\" once a stop signal's drain is over and both pcaps and the log are "
+                 "complete (before the sockets are closed, which takes the kernel tens of ms)");
   app.add_flag("--no-realtime", flags.no_realtime,
                "do not try SCHED_FIFO (timing may jitter on a busy host)");
   CLI::Option* seed = app.add_option("--seed", flags.seed,
@@ -145,6 +150,13 @@ int SimCommand(int argc, char** argv) {
   if (!run) {
     fmt::print(stderr, "qir sim: {}\n", run.error().Text());
     return 1;
+  }
+  std::fflush(stderr);
+  if (!flags.done_file.empty()) {
+    if (Status s = util::WriteFileAtomically(flags.done_file, "done\n"); !s.ok()) {
+      fmt::print(stderr, "qir sim: {}\n", s.error().Text());
+      return 1;
+    }
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 // "unsupported", as in the reference's endpoint contract.
 #include "runner/cell.h"
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -39,8 +40,8 @@ using std::chrono::milliseconds;
 constexpr milliseconds kSimReadyTimeout{10000};
 constexpr milliseconds kServerReadyTimeout{10000};
 constexpr milliseconds kStopGrace{2000};
-/// Time for the last packets in flight to cross the link before the sim stops.
-constexpr milliseconds kDrainTime{200};
+/// The simulator's drain (it delivers what is still on the link, at most 1 s) plus its stop.
+constexpr milliseconds kSimStopTimeout{3000};
 
 /// The folders of one cell.
 struct CellDirs {
@@ -105,6 +106,7 @@ class CellRun {
   std::vector<std::string> files_;
   netns::Topology topology_;
   util::Child sim_, server_, client_;
+  std::string sim_done_;  ///< the simulator's --done-file
   util::ScopedFd sim_ready_port_;
   bool client_stopped_ = false, server_stopped_ = false;  ///< qir signalled them to stop  ///< sim:57832, open from "server ready" to the cell's end
   std::string keylog_path_;  ///< the key log the checks used; empty when none
@@ -134,12 +136,14 @@ std::optional<Ending> CellRun::Prepare() {
 
 std::optional<Ending> CellRun::StartSimulator() {
   const std::string ready = spec_.work_dir + "/sim-ready";
+  sim_done_ = spec_.work_dir + "/sim-done";
   std::vector<std::string> argv = {spec_.qir_binary, "_exec", "--netns", topology_.names().sim, "--",
                                    spec_.qir_binary, "sim", "--scenario", Scenario(),
                                    "--left", netns::kSimLeftIf, "--right", netns::kSimRightIf,
                                    "--pcap-left", dirs_.sim_logs + "/trace_node_left.pcap",
                                    "--pcap-right", dirs_.sim_logs + "/trace_node_right.pcap",
-                                   "--seed", std::to_string(spec_.seed), "--ready-file", ready};
+                                   "--seed", std::to_string(spec_.seed), "--ready-file", ready,
+                                   "--done-file", sim_done_};
   Result<util::Child> sim = util::Spawn({.argv = argv, .stdout_path = dirs_.sim_logs + "/sim.log"});
   if (!sim.ok()) return Ending{Outcome::kError, "simulator: " + sim.error().Text()};
   sim_ = std::move(*sim);
@@ -243,8 +247,20 @@ void CellRun::StopAll() {
   }
   sim_ready_port_.Reset();
   if (sim_.running()) {
-    std::this_thread::sleep_for(kDrainTime);
-    log_.Line("simulator stopped: " + sim_.Stop(kStopGrace).Describe());
+    // The simulator drains its link by itself once told to stop, then says "done" when both
+    // pcaps are complete; closing its packet sockets afterwards takes the kernel tens of ms,
+    // which nobody needs to wait for.
+    sim_.Signal(SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + kSimStopTimeout;
+    while (!fs::exists(sim_done_) && !sim_.Poll().ok() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+    if (sim_.running() && fs::exists(sim_done_)) {
+      log_.Line("simulator done (pcaps complete)");
+      util::ReapInBackground(std::move(sim_));
+    } else {
+      log_.Line("simulator stopped: " + sim_.Stop(kStopGrace).Describe());
+    }
   }
 }
 

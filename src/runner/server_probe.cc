@@ -23,7 +23,8 @@ namespace {
 
 constexpr int kQuicPort = 443;
 constexpr size_t kProbeSize = 1200;
-constexpr std::chrono::milliseconds kProbeInterval{100};
+/// Short, so the cell learns within a few ms that the server answers (a probe is one datagram).
+constexpr std::chrono::milliseconds kProbeInterval{5};
 /// After the socket is first seen bound, give VN this long before accepting the fallback.
 constexpr std::chrono::milliseconds kBoundGrace{1500};
 

@@ -24,12 +24,16 @@
 #include <ctime>
 #include <utility>
 
+#include "util/temp_file.h"
+
 namespace qir::sim {
 namespace {
 
 /// Packets taken from one ring per wake-up, so one busy direction cannot starve the
 /// other or the timer (ngtcp2's max_events_ idea); level-triggered epoll resumes it.
 constexpr int kMaxReadsPerWake = 256;
+/// How long a stop signal lets packets still on the link reach the other side.
+constexpr std::chrono::seconds kMaxDrain{1};
 /// Upper bound of the timer's early arming (and so of one spin): wake-ups later than this
 /// are stalls, not the usual latency, and are not learned from beyond it.
 constexpr std::chrono::microseconds kMaxTimerAdvance{200};
@@ -71,20 +75,6 @@ Status AddToEpoll(int epoll_fd, int fd) {
   ev.events = EPOLLIN;
   ev.data.fd = fd;
   if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) return SysError("epoll_ctl");
-  return {};
-}
-
-/// Writes "ready\n" to `path` atomically (temp file + rename), so a poller never sees it
-/// half-written.
-Status WriteReadyFile(const std::string& path) {
-  std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) return Fail(Error::kIo, std::string("fopen: ") + std::strerror(errno), tmp);
-  bool ok = std::fputs("ready\n", f) >= 0;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Fail(Error::kIo, std::string("writing ready file: ") + std::strerror(errno), path);
-  }
   return {};
 }
 
@@ -392,12 +382,15 @@ Status Simulator::FlushPcaps(bool wait) {
 
 Status Simulator::Run() {
   if (!config_.ready_file.empty()) {
-    if (Status s = WriteReadyFile(config_.ready_file); !s) return s;
+    if (Status s = util::WriteFileAtomically(config_.ready_file, "ready\n"); !s.ok()) return s;
   }
   std::array<epoll_event, 8> events;
   last_flush_ = SimClock::now();
   LogStart(last_flush_);
   bool stop = false;
+  // A stop signal starts the drain: packets still on the link are delivered first (the
+  // endpoints have stopped, so it empties within one queue + delay), then the loop ends.
+  std::optional<TimePoint> drain_until;
   while (!stop) {
     // Realtime priority only while a delivery is scheduled: then the timer's wake-up must
     // not wait behind busy endpoints. An idle link sleeps at normal priority, so a stream of
@@ -410,7 +403,13 @@ Status Simulator::Run() {
     ++wakeups_;
     for (int i = 0; i < n; ++i) {
       int fd = events[static_cast<size_t>(i)].data.fd;
-      if (fd == signal_.get()) stop = true;
+      if (fd == signal_.get()) {
+        signalfd_siginfo info;
+        while (::read(fd, &info, sizeof(info)) == sizeof(info)) {
+        }
+        if (drain_until) stop = true;  // a second signal: stop now
+        drain_until = SimClock::now() + kMaxDrain;
+      }
       if (fd == timer_.get()) {
         uint64_t expirations = 0;
         (void)::read(fd, &expirations, sizeof(expirations));
@@ -446,6 +445,7 @@ Status Simulator::Run() {
       if (Status s = FlushPcaps(/*wait=*/false); !s) return s;
       last_flush_ = now;
     }
+    if (drain_until && (!NextDelivery() || SimClock::now() >= *drain_until)) stop = true;
   }
   CountRingDrops();
   Shutdown();

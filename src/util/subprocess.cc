@@ -192,6 +192,12 @@ ExitInfo Child::Stop(std::chrono::milliseconds grace) {
   return exit_;
 }
 
+void ReapInBackground(Child child, std::chrono::milliseconds patience) {
+  std::thread([c = std::move(child), patience]() mutable {
+    if (!c.Wait(patience).ok()) c.Stop();
+  }).detach();
+}
+
 Result<CommandResult> RunCommand(const std::vector<std::string>& argv,
                                  std::chrono::milliseconds timeout) {
   Result<TempFile> out = TempFile::Create("qir-cmd");

@@ -66,6 +66,10 @@ class Child {
   ExitInfo exit_;
 };
 
+/// Hands `child` to a detached thread that waits for it to end (killing its group after
+/// `patience`), so a caller that no longer needs it does not wait for its exit.
+void ReapInBackground(Child child, std::chrono::milliseconds patience = std::chrono::seconds(10));
+
 /// Starts a child process as described.
 Result<Child> Spawn(const SpawnOptions& options);
 

@@ -25,6 +25,10 @@ class TempFile {
   std::string path_;
 };
 
+/// Writes `content` to `path` through a temporary file and a rename, so a reader sees
+/// either nothing or all of it (marker files polled by another process).
+Status WriteFileAtomically(const std::string& path, const std::string& content);
+
 /// Removes a directory tree; missing is fine. Refuses "/" and empty paths.
 Status RemoveTree(const std::string& path);
 
