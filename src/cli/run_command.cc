@@ -17,6 +17,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -62,6 +63,7 @@ struct RunFlags {
   std::string no_auto_unsupported;      ///< implementations exempt from auto-unsupported marking
   bool skip_compliance = false;         ///< do not probe endpoints with an unknown TESTCASE first
   int retries = 0;                      ///< reruns of a failed cell (flaky when one then succeeds)
+  std::string replay_dir;               ///< --replay: handled before parsing; listed for --help
   std::string junit_path;               ///< also write JUnit XML here
   std::string expect_path;              ///< expected-pass file: it alone decides the exit status
   std::string engine = "none";          ///< what runs image endpoints: none (qir) or podman
@@ -167,6 +169,8 @@ void AddFlags(CLI::App& app, RunFlags& f) {
   app.add_option("--retries", f.retries, "rerun a failed cell up to N times with fresh namespaces and a new seed; "
                  "one that then succeeds is marked flaky (~)")->check(CLI::Range(0, 20));
   app.add_flag("--skip-compliance", f.skip_compliance, "do not check that endpoints exit 127 for an unknown TESTCASE");
+  app.add_option("--replay", f.replay_dir, "rerun exactly the cell whose log folder this is (its replay.json); "
+                 "other flags (e.g. -l) apply too");
   app.add_option("--scenario", f.scenario, "simulator scenario for every test, overriding theirs (reference syntax)");
   app.add_option("--junit", f.junit_path, "write JUnit XML here too (one testcase per cell)");
   app.add_option("--engine", f.engine, "what runs image endpoints: none (qir's own sandbox) or podman (rootful, "
@@ -175,9 +179,48 @@ void AddFlags(CLI::App& app, RunFlags& f) {
                  "expected-pass file: exit 1 only when a cell it lists did not succeed (qir expect --from)");
 }
 
+/// The run-level flags a cell's replay command repeats: what decides its endpoints and link.
+std::vector<std::string> ReplayBase(const RunFlags& f) {
+  std::vector<std::string> args;
+  for (const std::string& file : f.impl_files) args.insert(args.end(), {"--implementations", fs::absolute(file).string()});
+  if (!f.replace.empty()) args.insert(args.end(), {"-r", f.replace});
+  if (!f.scenario.empty()) args.insert(args.end(), {"--scenario", f.scenario});
+  if (f.engine != "none") args.insert(args.end(), {"--engine", f.engine});
+  return args;
+}
+
+/// `qir run --replay CELL_LOG_DIR [more flags]`: the cell's recorded arguments
+/// (replay.json), followed by the other flags given, e.g. -l.
+int Replay(int argc, char** argv, int at) {
+  if (at + 1 >= argc) return UsageError("run", "--replay needs a cell's log folder");
+  const std::string file = std::string(argv[at + 1]) + "/replay.json";
+  std::ifstream in(file);
+  if (!in) return UsageError("run", "--replay: no replay.json in " + std::string(argv[at + 1]) + " (not a cell's log folder?)");
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("args") || !doc["args"].is_array()) {
+    return UsageError("run", "--replay: " + file + " is not a replay file");
+  }
+  std::vector<std::string> args = {argv[0]};
+  for (const nlohmann::json& a : doc["args"]) {
+    if (!a.is_string()) return UsageError("run", "--replay: " + file + " is not a replay file");
+    args.push_back(a.get<std::string>());
+  }
+  for (int i = 1; i < argc; ++i) {
+    if (i != at && i != at + 1) args.push_back(argv[i]);
+  }
+  std::fprintf(stderr, "qir: replaying %s\n", util::JoinArgv(args).c_str());
+  std::vector<char*> c_args;
+  for (std::string& a : args) c_args.push_back(a.data());
+  c_args.push_back(nullptr);
+  return RunCommand(static_cast<int>(args.size()), c_args.data());
+}
+
 }  // namespace
 
 int RunCommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--replay") return Replay(argc, argv, i);
+  }
   CLI::App app{"Run the QUIC interop matrix: servers x clients x test cases", "qir run"};
   RunFlags f;
   AddFlags(app, f);
@@ -249,6 +292,7 @@ int RunCommand(int argc, char** argv) {
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
                                 .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files,
                                 .scenario = f.scenario, .check_compliance = !f.skip_compliance,
+                                .replay_args = ReplayBase(f),
                                 .retries = f.retries, .must_include = f.must_include};
   size_t pairs = 0;
   for (const runner::Implementation& s : *servers) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "netns/address_plan.h"
 #include "netns/topology.h"
@@ -95,6 +96,8 @@ class CellRun {
   util::SpawnOptions Endpoint(const Implementation& impl, const std::string& role, const std::string& ns,
                               const std::string& www, const std::string& downloads, const std::string& logs) const;
   std::string TailOf(const std::string& path) const;
+  /// The last line of output.txt, and replay.json for `qir run --replay <this folder>`.
+  void WriteReplay();
   std::optional<trace::KeyLog> ChooseKeyLog();
   void EmbedKeyLog();
   std::string Scenario() const { return spec_.scenario.empty() ? spec_.test->scenario : spec_.scenario; }
@@ -338,6 +341,15 @@ std::optional<Ending> CellRun::CrashOf() const {
   return std::nullopt;
 }
 
+void CellRun::WriteReplay() {
+  if (spec_.replay_args.empty()) return;
+  std::vector<std::string> command = {"qir", "run"};
+  command.insert(command.end(), spec_.replay_args.begin(), spec_.replay_args.end());
+  log_.Line("replay: " + util::JoinArgv(command) + "   (or: qir run --replay " + spec_.log_dir + ")");
+  (void)util::WriteFileAtomically(spec_.log_dir + "/replay.json",
+                                  nlohmann::json{{"args", spec_.replay_args}}.dump(2) + "\n");
+}
+
 std::string CellRun::TailOf(const std::string& path) const {
   std::ifstream in(path);
   std::string line, last;
@@ -372,6 +384,7 @@ CellResult CellRun::Run() {
                     .log_dir = spec_.relative_log};
   log_.Line(fmt::format("verdict: {}{}{}", results::OutcomeName(result.outcome), result.reason.empty() ? "" : ": ",
                         result.reason));
+  WriteReplay();
   if (spec_.keep_files_on_failure && result.outcome != Outcome::kSucceeded) {
     std::error_code ec;
     fs::copy(dirs_.www, spec_.log_dir + "/server_www", fs::copy_options::recursive, ec);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "results/results.h"
 #include "runner/implementations.h"
@@ -27,6 +28,9 @@ struct CellSpec {
   uint64_t seed = 0;          ///< seeds file contents and the simulator
   std::string scenario;       ///< simulator scenario; empty = the test's own
   bool keep_files_on_failure = false;  ///< copy www/downloads into the log folder when not succeeded
+  /// `qir run` arguments that rerun exactly this cell (same implementations, test, run seed and
+  /// scenario, so the same files and simulator decisions); written to output.txt and replay.json.
+  std::vector<std::string> replay_args;
 };
 
 /// Runs the cell. Never throws; setup failures become Outcome::kError with a reason.

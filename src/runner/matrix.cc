@@ -34,6 +34,13 @@ std::vector<PlannedCell> Plan(const MatrixOptions& o) {
   return cells;
 }
 
+std::vector<std::string> ReplayArgs(const MatrixOptions& o, const PlannedCell& c) {
+  std::vector<std::string> args = o.replay_args;
+  args.insert(args.end(), {"-s", c.server->name, "-c", c.client->name, "-t", c.test->name, "--seed",
+                           std::to_string(o.seed)});
+  return args;
+}
+
 double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -89,7 +96,8 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
                     .qir_binary = o.qir_binary,
                     .seed = CellSeed(o.seed, c.server->name, c.client->name, c.test->name),
                     .scenario = o.scenario,
-                    .keep_files_on_failure = o.keep_files_on_failure};
+                    .keep_files_on_failure = o.keep_files_on_failure,
+                    .replay_args = ReplayArgs(o, c)};
       results::CellResult result = RunCellWithRetries(spec, o.retries, interrupted);
       std::lock_guard<std::mutex> lock(mu);
       run.cells.push_back(result);

@@ -28,6 +28,9 @@ struct MatrixOptions {
   bool keep_files_on_failure = false;
   std::string scenario;                              ///< overrides every test's scenario; empty = theirs
   bool check_compliance = true;                      ///< probe each endpoint with an unknown TESTCASE first
+  /// Run-level `qir run` arguments a cell's replay command starts with (implementations
+  /// files, -r, --scenario, --engine); the cell adds -s, -c, -t and --seed.
+  std::vector<std::string> replay_args;
   int retries = 0;                                   ///< reruns of a failed cell (retries.h); 0 as in the reference
   std::string must_include;                          ///< only pairs with this implementation (-i); empty = all
 };
