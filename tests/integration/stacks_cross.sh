@@ -79,5 +79,16 @@ for pair in "${pairs[@]}"; do
     fi
   done
 done
+# 3. QUIC v2 on real traffic: ngtcp2's client starts in v1 and offers v2, its server prefers v2
+# (compatible version negotiation); quic-go's interop server has no v2 mode (127).
+logs="$work/v2"
+"$qir" run -s ngtcp2,quic-go -c ngtcp2 -t v2 -l "$logs" -j "$logs.json" > "$logs.out" 2>&1
+for want in "ngtcp2 succeeded" "quic-go unsupported"; do
+  read -r server result <<< "$want"
+  got="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); i=r["servers"].index(sys.argv[2]); print(r["results"][i][0]["result"])' "$logs.json" "$server" 2>/dev/null)"
+  if [[ "$got" == "$result" ]]; then echo "ok: $server × ngtcp2 v2: $got"
+  else echo "FAIL: $server × ngtcp2 v2: ${got:-?}, expected $result"; grep "v2" "$logs.out" | head -3; failures=$((failures + 1)); fi
+done
+
 ((failures == 0)) || fail "$failures cross-stack cell(s) not as expected"
 pass "cross-stack cells of ${#pairs[@]} pairs as expected"
