@@ -58,7 +58,7 @@ pub async fn run(mode: Mode, requests: &str) -> Result<()> {
 fn endpoint(mode: Mode, server: SocketAddr) -> Result<quinn::Endpoint> {
     let local: SocketAddr = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse()?;
     let mut endpoint = quinn::Endpoint::client(local)?;
-    let mut transport = quinn::TransportConfig::default();
+    let mut transport = crate::transport(mode);
     transport.stream_receive_window(STREAM_WINDOW.into()).receive_window(CONNECTION_WINDOW.into());
     let mut config = quinn::ClientConfig::new(Arc::new(tls::client(mode)?));
     config.transport_config(Arc::new(transport));
@@ -139,7 +139,7 @@ impl Target<'_> {
 async fn fetch(connection: &quinn::Connection, request: &Request, update_pending: &AtomicBool) -> Result<()> {
     let (mut send, mut recv) = connection.open_bi().await?;
     send.write_all(format!("GET /{}\r\n", request.path).as_bytes()).await?;
-    send.finish().await?;
+    send.finish()?;
     let path = std::path::Path::new(DOWNLOADS).join(&request.path);
     if let Some(dir) = path.parent() {
         tokio::fs::create_dir_all(dir).await?;

@@ -1,4 +1,4 @@
-//! qir's quinn endpoint (quinn 0.9, rustls 0.20) behind the interop runner's
+//! qir's quinn endpoint (quinn 0.11, rustls 0.23) behind the interop runner's
 //! endpoint contract: ROLE (server|client), TESTCASE, REQUESTS,
 //! SSLKEYLOGFILE; exits 127 for test cases it does not implement, 1 on failure.
 mod client;
@@ -10,6 +10,19 @@ use std::process::ExitCode;
 
 /// Errors carry a message for the log; the endpoint only reports them.
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How long a connection may be silent before it is given up, handshake
+/// included. quinn's default (30 s) is too short for handshakes through 30 %
+/// loss (handshakeloss: every lost flight doubles the PTO); the reference
+/// runner's timeout for those tests is 60 s.
+const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Transport parameters both roles share.
+pub fn transport(_mode: testcase::Mode) -> quinn::TransportConfig {
+    let mut transport = quinn::TransportConfig::default();
+    transport.max_idle_timeout(Some(IDLE_TIMEOUT.try_into().expect("60 s is a valid idle timeout")));
+    transport
+}
 
 fn main() -> ExitCode {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
