@@ -18,9 +18,15 @@ pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + S
 const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Transport parameters both roles share.
-pub fn transport(_mode: testcase::Mode) -> quinn::TransportConfig {
+pub fn transport(mode: testcase::Mode) -> quinn::TransportConfig {
     let mut transport = quinn::TransportConfig::default();
     transport.max_idle_timeout(Some(IDLE_TIMEOUT.try_into().expect("60 s is a valid idle timeout")));
+    if mode == testcase::Mode::ZeroRtt {
+        // No PMTU probes (quinn 0.11 sends them by default once the handshake
+        // is confirmed): their padded 1-RTT PINGs are no requests but count
+        // against zerortt's 1-RTT budget, as ngtcp2's client's --no-pmtud does.
+        transport.mtu_discovery_config(None);
+    }
     transport
 }
 
@@ -34,7 +40,15 @@ fn main() -> ExitCode {
             return ExitCode::from(127);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // The client runs on one thread: its connection drivers only run when the
+    // request tasks yield, so all requests written before the handshake go
+    // out together, in as few 0-RTT packets as they fill (RFC 9001 §4.6.1).
+    let runtime = if role == "client" {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    };
+    let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("quinn: no runtime: {}", e);
