@@ -1,23 +1,30 @@
 #!/bin/bash
-# ngtcp2 0.12.1 behind qir's endpoint contract (this folder is /impl). HTTP/0.9
-# test cases use our h09client/h09server (bin/, built by build.sh); http3 uses
-# Debian's gtlsclient/gtlsserver. Mapping after upstream's interop script:
-# retry → server -V; resumption/zerortt → client fetches the first URL on one
-# connection, then the rest on a resumed (0-RTT) one via session and
-# transport-parameter files; keyupdate → client updates keys early; chacha20 →
-# a GnuTLS priority with CHACHA20-POLY1305 alone; multiconnect → one
-# connection per URL; versionnegotiation, ecn and rebind-* as transfer (the
-# client's versionnegotiation is 127). v2 (0.12.1 has only the v2 draft) and
-# anything unknown exit 127. A client is only successful when every requested
-# file exists.
+# ngtcp2 1.11 behind qir's endpoint contract (this folder is /impl). HTTP/0.9
+# test cases use upstream's h09client/h09server, HTTP/3 Debian's (backports)
+# gtlsclient/gtlsserver, all in bin/ with their libraries in bin/lib (built
+# by build.sh). Mapping after upstream's interop script: retry → server -V;
+# resumption/zerortt → client fetches the first URL on one connection, waits
+# for the ticket, then the rest on a resumed (0-RTT) one via session and
+# transport-parameter files; keyupdate → client updates keys early; chacha20
+# → a GnuTLS priority with CHACHA20-POLY1305 alone; multiconnect → one
+# connection per URL; v2 → the client starts in v1 and offers v2 (compatible
+# version negotiation), the server prefers v2; connectionmigration → the
+# server offers a preferred address (server4/server6, port 4433) and the
+# client moves there; versionnegotiation, ecn and rebind-* as transfer (the
+# client's versionnegotiation is 127). Anything unknown exits 127. A client is
+# only successful when every requested file exists.
 # Debug output is off (-q: it costs several lines per packet); qlog has it all.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 : "${QLOGDIR:=/logs/qlog}"
+export LD_LIBRARY_PATH="$here/bin/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 chacha20='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305'
 
 case "${TESTCASE:-}" in
-  handshake|transfer|retry|resumption|zerortt|keyupdate|chacha20|multiconnect|ecn|http3) ;;
+  handshake|transfer|retry|resumption|zerortt|keyupdate|chacha20|multiconnect|ecn|http3|v2) ;;
+  # The client side of connectionmigration is "transfer": a client follows a
+  # preferred address by itself.
+  connectionmigration) [[ "${ROLE:-}" == server ]] || { echo "ngtcp2: unsupported TESTCASE '$TESTCASE' for a client" >&2; exit 127; } ;;
   rebind-port|rebind-addr) ;;
   # A server answers an unknown version by itself; upstream's client just
   # stops at the Version Negotiation packet, which is no download to check.
@@ -25,15 +32,17 @@ case "${TESTCASE:-}" in
   *) echo "ngtcp2: unsupported TESTCASE '${TESTCASE:-}'" >&2; exit 127 ;;
 esac
 mkdir -p "$QLOGDIR"
-common=(-q --qlog-dir "$QLOGDIR" --cc bbr2)
+common=(-q --qlog-dir "$QLOGDIR" --cc bbr --initial-rtt 100ms)
 [[ "$TESTCASE" == ecn ]] && common+=(--no-pmtud)
 [[ "$TESTCASE" == chacha20 ]] && common+=("--ciphers=$chacha20")
 
 run_server() {
   local bin="$here/bin/h09server" args=("${common[@]}" -d /www)
-  [[ "$TESTCASE" == http3 ]] && bin=/usr/sbin/gtlsserver
+  [[ "$TESTCASE" == http3 ]] && bin="$here/bin/gtlsserver"
   case "$TESTCASE" in
     retry) args+=(-V) ;;
+    v2) args+=(--preferred-versions v2) ;;
+    connectionmigration) args+=(--preferred-ipv4-addr=server4:4433 --preferred-ipv6-addr=server6:4433) ;;
     multiconnect) args+=(--timeout=180s --handshake-timeout=180s) ;;
   esac
   echo "ngtcp2 server: $bin ${args[*]}" >&2
@@ -73,14 +82,15 @@ run_client() {
   fi
   port="${port#:}" && port="${port:-443}"
   bin="$here/bin/h09client"
-  [[ "$TESTCASE" == http3 ]] && bin=/usr/bin/gtlsclient
+  [[ "$TESTCASE" == http3 ]] && bin="$here/bin/gtlsclient"
   args=("${common[@]}" --download /downloads --no-quic-dump --no-http-dump --exit-on-all-streams-close)
   args+=(-v 0x1)
   case "$TESTCASE" in
     keyupdate) args+=(--delay-stream=10ms --key-update=1ms) ;;
+    v2) args+=(--available-versions v2,v1) ;;
     multiconnect) args+=(--timeout=180s --handshake-timeout=180s) ;;
     resumption|zerortt)
-      args+=(--session-file /tmp/session.txt --tp-file /tmp/tp.txt)
+      args+=(--session-file /tmp/session.txt --tp-file /tmp/tp.txt --wait-for-ticket)
       # No PMTU probes: padded 1-RTT PINGs would count against the zerortt
       # test's limit on the client's 1-RTT bytes.
       [[ "$TESTCASE" == resumption ]] && args+=(--disable-early-data) || args+=(--no-pmtud) ;;

@@ -1,8 +1,10 @@
 #!/bin/sh
-# quic-go behind qir's endpoint contract. Runs inside the cell's sandbox, where
-# this folder is /impl. quic-go's interop binaries read TESTCASE, SSLKEYLOGFILE
+# quic-go 0.50 (upstream's own interop client and server, built by build.sh)
+# behind qir's endpoint contract. Runs inside the cell's sandbox, where this
+# folder is /impl. quic-go's interop binaries read TESTCASE, SSLKEYLOGFILE
 # and QLOGDIR themselves (QLOGDIR is mandatory for them) and exit 127 for test
-# cases they do not know; the client takes its URLs as arguments.
+# cases they do not know (v2, ecn, connectionmigration among them: the
+# interop programs have no such mode); the client takes its URLs as arguments.
 set -e
 : "${QLOGDIR:=/logs/qlog}"
 export QLOGDIR

@@ -304,8 +304,12 @@ void CellRun::EmbedKeyLog() {
 Ending CellRun::Judge() {
   std::optional<trace::KeyLog> keys = ChooseKeyLog();
   const trace::KeyLog* keylog = keys ? &*keys : nullptr;
-  Result<trace::Trace> left = trace::LoadTrace(dirs_.sim_logs + "/trace_node_left.pcap", trace::QirEndpoints(), keylog);
-  Result<trace::Trace> right = trace::LoadTrace(dirs_.sim_logs + "/trace_node_right.pcap", trace::QirEndpoints(), keylog);
+  // The cell's links carry only its endpoints' traffic, so every datagram to or from the
+  // server is QUIC, on a preferred address's port too.
+  trace::Endpoints endpoints = trace::QirEndpoints();
+  endpoints.any_port_to_servers = true;
+  Result<trace::Trace> left = trace::LoadTrace(dirs_.sim_logs + "/trace_node_left.pcap", endpoints, keylog);
+  Result<trace::Trace> right = trace::LoadTrace(dirs_.sim_logs + "/trace_node_right.pcap", endpoints, keylog);
   if (!left.ok()) return {Outcome::kError, "client-side trace: " + left.error().Text()};
   if (!right.ok()) return {Outcome::kError, "server-side trace: " + right.error().Text()};
   log_.Line(fmt::format("traces: client side {} QUIC packets ({} decrypted), server side {} ({} decrypted)",

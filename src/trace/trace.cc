@@ -113,7 +113,9 @@ void Builder::AddIpPacket(int64_t time_ns, size_t frame_index, std::span<const u
     return;  // not a UDP datagram (TCP, ICMP, fragments): not part of the QUIC trace
   }
   ++trace.datagrams;
-  if (udp->src_port != endpoints.quic_port && udp->dst_port != endpoints.quic_port) {
+  const bool to_server = Contains(endpoints.servers, udp->src) || Contains(endpoints.servers, udp->dst);
+  if (udp->src_port != endpoints.quic_port && udp->dst_port != endpoints.quic_port &&
+      !(endpoints.any_port_to_servers && to_server)) {
     ++trace.non_quic_datagrams;
     return;
   }

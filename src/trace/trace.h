@@ -34,6 +34,10 @@ const char* DirectionName(Direction direction);
 struct Endpoints {
   std::vector<IpAddress> clients, servers;
   uint16_t quic_port = 443;  ///< UDP datagrams with this port on either side are parsed as QUIC
+  /// Also parse datagrams on other ports when a server address is on either side, as
+  /// Wireshark's QUIC heuristic does: a server's preferred address (connectionmigration) may
+  /// use another port (ngtcp2's uses 4433). For captures that carry only the test's traffic.
+  bool any_port_to_servers = false;
 };
 
 /// qir's own layout: client 198.18.0.100 / fd00:cafe:cafe:0::100, server 198.18.100.100 /

@@ -155,6 +155,22 @@ TEST(Trace, QuicPortIsConfigurable) {
   EXPECT_EQ(on_4433->packets[0].header.version, kVersion1);
 }
 
+TEST(Trace, AnyPortToServers) {
+  const IpAddress other = IpAddress::V4(10, 1, 1, 1);
+  std::vector<CapturedPacket> capture = {
+      {.ip = testing::UdpPacket(kClient4, kServer4, 50000, 4433,
+                                Long(0xc0, kVersion1, kOriginalDcid, kClientCid, true, 30))},
+      {.ip = testing::UdpPacket(kClient4, other, 50000, 4433,
+                                Long(0xc0, kVersion1, kOriginalDcid, kClientCid, true, 30))}};
+  Endpoints endpoints = QirEndpoints();
+  endpoints.any_port_to_servers = true;
+  Result<Trace> trace = BuildTrace(capture, endpoints);
+  ASSERT_TRUE(trace.ok());
+  ASSERT_EQ(trace->packets.size(), 1u);  // the one to a server address
+  EXPECT_EQ(trace->packets[0].dst_port, 4433);
+  EXPECT_EQ(trace->non_quic_datagrams, 1u);
+}
+
 TEST(Trace, WarningsAreCapped) {
   std::vector<CapturedPacket> capture(kMaxTraceWarnings + 5,
                                       CapturedPacket{.ip = ToServer(Hex("c0"))});

@@ -15,10 +15,16 @@ work="$(mktemp -d /tmp/qir-it-XXXXXX)"; trap 'rm -rf "$work"' EXIT
 pairs=("ngtcp2 quinn" "quinn ngtcp2" "quic-go ngtcp2" "quinn quic-go" "ngtcp2 quic-go" "quiche quinn" "ngtcp2 quiche")
 # Test cases each endpoint cannot do, by role (exit 127 → "unsupported").
 declare -A no_server=([quinn]="http3 v2 connectionmigration"
-  [quiche]="http3 v2 chacha20 ecn connectionmigration" [ngtcp2]="v2 connectionmigration"
+  [quiche]="http3 v2 chacha20 ecn connectionmigration" [ngtcp2]=""
   [quic-go]="v2 ecn connectionmigration")
-declare -A no_client=([quinn]="http3 v2 versionnegotiation chacha20" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
+declare -A no_client=([quinn]="http3 v2 versionnegotiation" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
   [ngtcp2]="v2 versionnegotiation" [quic-go]="v2 ecn")
+# Cells that fail for an upstream reason, with the reason (server client → test cases).
+# quic-go 0.50's client (Go 1.23 crypto/tls) reports the ticket age from a creation time in
+# whole seconds, so its age can exceed the server's; GnuTLS's anti-replay check then rejects
+# the early data ("replay detected" in GNUTLS_DEBUG_LEVEL output), and upstream's interop
+# client, which always dials with 0-RTT, fails its streams with "0-RTT rejected".
+declare -A known_fail=(["ngtcp2 quic-go"]="resumption zerortt")
 interesting="handshake transfer retry resumption zerortt chacha20 keyupdate ecn http3 multiplexing"
 
 # 1. 127 for an unknown test case, run straight from the implementation folder.
@@ -52,8 +58,9 @@ for pair in "${pairs[@]}"; do
     want=succeeded
     [[ " ${no_server[$server]:-} " == *" $t "* && $t != keyupdate ]] && want=unsupported
     [[ " ${no_client[$client]:-} " == *" $t "* ]] && want=unsupported
+    [[ " ${known_fail[$server $client]:-} " == *" $t "* ]] && want=failed
     got="$(json_result "$logs.json" "$t")"
-    if [[ "$got" == failed && "$want" == succeeded ]]; then
+    if [[ "$got" == failed && "$want" != failed ]]; then
       # One rerun: some cells depend on a sender's burst timing (a quiche client's 46 0-RTT
       # packets into the 25-packet queue of the zerortt link overflow it in some runs, as they
       # would in the reference's ns-3; the stacks then fall back to 1-RTT). Twice is a failure.
@@ -72,5 +79,16 @@ for pair in "${pairs[@]}"; do
     fi
   done
 done
+# 3. QUIC v2 on real traffic: ngtcp2's client starts in v1 and offers v2, its server prefers v2
+# (compatible version negotiation); quic-go's interop server has no v2 mode (127).
+logs="$work/v2"
+"$qir" run -s ngtcp2,quic-go -c ngtcp2 -t v2 -l "$logs" -j "$logs.json" > "$logs.out" 2>&1
+for want in "ngtcp2 succeeded" "quic-go unsupported"; do
+  read -r server result <<< "$want"
+  got="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); i=r["servers"].index(sys.argv[2]); print(r["results"][i][0]["result"])' "$logs.json" "$server" 2>/dev/null)"
+  if [[ "$got" == "$result" ]]; then echo "ok: $server × ngtcp2 v2: $got"
+  else echo "FAIL: $server × ngtcp2 v2: ${got:-?}, expected $result"; grep "v2" "$logs.out" | head -3; failures=$((failures + 1)); fi
+done
+
 ((failures == 0)) || fail "$failures cross-stack cell(s) not as expected"
 pass "cross-stack cells of ${#pairs[@]} pairs as expected"

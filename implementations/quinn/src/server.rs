@@ -19,14 +19,13 @@ const MAX_STREAMS: u32 = 100;
 pub async fn run(mode: Mode) -> Result<()> {
     let crypto = tls::server(mode, "/certs/cert.pem", "/certs/priv.key")?;
     let mut config = quinn::ServerConfig::with_crypto(Arc::new(crypto));
-    config.use_retry(mode == Mode::Retry);
-    let mut transport = quinn::TransportConfig::default();
+    let mut transport = crate::transport(mode);
     transport.max_concurrent_bidi_streams(MAX_STREAMS.into()).max_concurrent_uni_streams(0u32.into());
     config.transport_config(Arc::new(transport));
     let mut loops = Vec::new();
     for endpoint in bind(config)? {
         eprintln!("quinn server: listening on {} ({:?})", endpoint.local_addr()?, mode);
-        loops.push(tokio::spawn(accept_loop(endpoint)));
+        loops.push(tokio::spawn(accept_loop(endpoint, mode == Mode::Retry)));
     }
     for accepting in loops {
         accepting.await?;
@@ -34,9 +33,8 @@ pub async fn run(mode: Mode) -> Result<()> {
     Ok(())
 }
 
-/// Endpoints on UDP 443, IPv4 and IPv6 on separate sockets: quinn-udp 0.3
-/// marks ECN towards IPv4-mapped addresses with IPV6_TCLASS, which Linux
-/// ignores, so a dual-stack socket would send IPv4 packets without ECN.
+/// Endpoints on UDP 443, IPv4 and IPv6 on separate sockets, so that each
+/// socket marks ECN with its own family's option (IP_TOS / IPV6_TCLASS).
 fn bind(config: quinn::ServerConfig) -> Result<Vec<quinn::Endpoint>> {
     let mut endpoints = vec![endpoint(config.clone(), "0.0.0.0:443".parse()?)?];
     match endpoint(config, "[::]:443".parse()?) {
@@ -54,18 +52,27 @@ fn endpoint(config: quinn::ServerConfig, addr: SocketAddr) -> Result<quinn::Endp
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
     let endpoint_config = quinn::EndpointConfig::default();
-    Ok(quinn::Endpoint::new(endpoint_config, Some(config), socket.into(), quinn::TokioRuntime)?)
+    Ok(quinn::Endpoint::new(endpoint_config, Some(config), socket.into(), Arc::new(quinn::TokioRuntime))?)
 }
 
-async fn accept_loop(endpoint: quinn::Endpoint) {
-    while let Some(connecting) = endpoint.accept().await {
-        tokio::spawn(serve_connection(connecting));
+/// Accepts connections; with `retry`, a client's first Initial (its address
+/// not validated yet) is answered with a Retry packet (RFC 9000 §8.1.2).
+async fn accept_loop(endpoint: quinn::Endpoint, retry: bool) {
+    while let Some(incoming) = endpoint.accept().await {
+        if retry && !incoming.remote_address_validated() {
+            let peer = incoming.remote_address();
+            if let Err(e) = incoming.retry() {
+                eprintln!("quinn server: no Retry for {}: {}", peer, e);
+            }
+            continue;
+        }
+        tokio::spawn(serve_connection(incoming));
     }
 }
 
-async fn serve_connection(connecting: quinn::Connecting) {
-    let peer = connecting.remote_address();
-    let connection = match connecting.await {
+async fn serve_connection(incoming: quinn::Incoming) {
+    let peer = incoming.remote_address();
+    let connection = match incoming.await {
         Ok(connection) => connection,
         Err(e) => return eprintln!("quinn server: handshake with {} failed: {}", peer, e),
     };
@@ -84,7 +91,7 @@ async fn serve_connection(connecting: quinn::Connecting) {
     }
 }
 
-async fn serve_stream(mut send: quinn::SendStream, recv: quinn::RecvStream) -> Result<()> {
+async fn serve_stream(mut send: quinn::SendStream, mut recv: quinn::RecvStream) -> Result<()> {
     let request = recv.read_to_end(MAX_REQUEST).await?;
     let path = Path::new(WWW).join(request_path(&request)?);
     let mut file = tokio::fs::File::open(&path).await.map_err(|e| format!("{}: {}", path.display(), e))?;
@@ -96,7 +103,8 @@ async fn serve_stream(mut send: quinn::SendStream, recv: quinn::RecvStream) -> R
         }
         send.write_all(&buf[..n]).await?;
     }
-    send.finish().await?;
+    // The stream's data is still delivered after the stream is dropped.
+    send.finish()?;
     Ok(())
 }
 

@@ -1,0 +1,127 @@
+//! hq-interop server (HTTP/0.9 over QUIC, RFC 9000 streams): every
+//! bidirectional stream carries "GET /<path>\r\n" and is answered with the
+//! file from /www followed by FIN. Listens on UDP 443 over IPv4 and IPv6.
+use crate::testcase::Mode;
+use crate::{tls, Result};
+use socket2::{Domain, Protocol, Socket, Type};
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use tokio::io::AsyncReadExt;
+
+const WWW: &str = "/www";
+/// Longest request line accepted, in bytes.
+const MAX_REQUEST: usize = 4096;
+/// Streams the client may open at once (the multiplexing test wants ≤ 1000).
+const MAX_STREAMS: u32 = 100;
+
+/// Serves until killed.
+pub async fn run(mode: Mode) -> Result<()> {
+    let crypto = tls::server(mode, "/certs/cert.pem", "/certs/priv.key")?;
+    let mut config = quinn::ServerConfig::with_crypto(Arc::new(crypto));
+    config.use_retry(mode == Mode::Retry);
+    let mut transport = quinn::TransportConfig::default();
+    transport.max_concurrent_bidi_streams(MAX_STREAMS.into()).max_concurrent_uni_streams(0u32.into());
+    config.transport_config(Arc::new(transport));
+    let mut loops = Vec::new();
+    for endpoint in bind(config)? {
+        eprintln!("quinn server: listening on {} ({:?})", endpoint.local_addr()?, mode);
+        loops.push(tokio::spawn(accept_loop(endpoint)));
+    }
+    for accepting in loops {
+        accepting.await?;
+    }
+    Ok(())
+}
+
+/// Endpoints on UDP 443, IPv4 and IPv6 on separate sockets: quinn-udp 0.3
+/// marks ECN towards IPv4-mapped addresses with IPV6_TCLASS, which Linux
+/// ignores, so a dual-stack socket would send IPv4 packets without ECN.
+fn bind(config: quinn::ServerConfig) -> Result<Vec<quinn::Endpoint>> {
+    let mut endpoints = vec![endpoint(config.clone(), "0.0.0.0:443".parse()?)?];
+    match endpoint(config, "[::]:443".parse()?) {
+        Ok(endpoint) => endpoints.push(endpoint),
+        Err(e) => eprintln!("quinn server: no IPv6 socket: {}", e),
+    }
+    Ok(endpoints)
+}
+
+fn endpoint(config: quinn::ServerConfig, addr: SocketAddr) -> Result<quinn::Endpoint> {
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    let endpoint_config = quinn::EndpointConfig::default();
+    Ok(quinn::Endpoint::new(endpoint_config, Some(config), socket.into(), quinn::TokioRuntime)?)
+}
+
+async fn accept_loop(endpoint: quinn::Endpoint) {
+    while let Some(connecting) = endpoint.accept().await {
+        tokio::spawn(serve_connection(connecting));
+    }
+}
+
+async fn serve_connection(connecting: quinn::Connecting) {
+    let peer = connecting.remote_address();
+    let connection = match connecting.await {
+        Ok(connection) => connection,
+        Err(e) => return eprintln!("quinn server: handshake with {} failed: {}", peer, e),
+    };
+    eprintln!("quinn server: connection from {}", peer);
+    loop {
+        match connection.accept_bi().await {
+            Ok((send, recv)) => {
+                tokio::spawn(async move {
+                    if let Err(e) = serve_stream(send, recv).await {
+                        eprintln!("quinn server: stream failed: {}", e);
+                    }
+                });
+            }
+            Err(e) => return eprintln!("quinn server: connection from {} ended: {}", peer, e),
+        }
+    }
+}
+
+async fn serve_stream(mut send: quinn::SendStream, recv: quinn::RecvStream) -> Result<()> {
+    let request = recv.read_to_end(MAX_REQUEST).await?;
+    let path = Path::new(WWW).join(request_path(&request)?);
+    let mut file = tokio::fs::File::open(&path).await.map_err(|e| format!("{}: {}", path.display(), e))?;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        send.write_all(&buf[..n]).await?;
+    }
+    send.finish().await?;
+    Ok(())
+}
+
+/// The relative file path of an HTTP/0.9 request line "GET /<path>[\r]\n".
+fn request_path(request: &[u8]) -> Result<PathBuf> {
+    let line = std::str::from_utf8(request)?.trim_end();
+    let target = line.strip_prefix("GET ").ok_or_else(|| format!("not a GET request: {:?}", line))?;
+    let relative = PathBuf::from(target.trim().trim_start_matches('/'));
+    let clean = relative.components().all(|c| matches!(c, Component::Normal(_)));
+    if !clean || relative.as_os_str().is_empty() {
+        return Err(format!("bad request path {:?}", target).into());
+    }
+    Ok(relative)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_path;
+
+    #[test]
+    fn request_lines() {
+        assert_eq!(request_path(b"GET /a/b.txt\r\n").unwrap().to_str(), Some("a/b.txt"));
+        assert_eq!(request_path(b"GET /x").unwrap().to_str(), Some("x"));
+        for bad in [&b"PUT /x\r\n"[..], b"GET /../etc/passwd\r\n", b"GET /\r\n", b"\xff", b""] {
+            assert!(request_path(bad).is_err(), "{:?}", bad);
+        }
+    }
+}

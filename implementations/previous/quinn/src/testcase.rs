@@ -1,0 +1,67 @@
+//! Maps the interop runner's TESTCASE values to what this endpoint does.
+//! Test cases quinn 0.9 cannot do (v2, http3, a client's versionnegotiation
+//! and chacha20, a server's connectionmigration, anything unknown) map to
+//! `None`: exit 127.
+
+/// What one run of the endpoint does, chosen by TESTCASE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// One connection, every request on its own stream, all in parallel.
+    Transfer,
+    /// Like `Transfer`; the server answers with a Retry first.
+    Retry,
+    /// Client: first request on one connection, the rest on a resumed one.
+    Resumption,
+    /// Like `Resumption`, with the second connection's requests in 0-RTT.
+    ZeroRtt,
+    /// Server: like `Transfer`, accepting only TLS_CHACHA20_POLY1305_SHA256.
+    ChaCha20,
+    /// Like `Transfer`; the client updates its 1-RTT keys once data flows.
+    KeyUpdate,
+    /// Client: one connection per request, one after the other.
+    MultiConnect,
+}
+
+impl Mode {
+    /// The mode for a TESTCASE value in a role, or `None` when it is not supported.
+    pub fn parse(testcase: &str, is_server: bool) -> Option<Mode> {
+        Some(match testcase {
+            // A server answers unknown versions with Version Negotiation by
+            // itself; the client cannot start with an unsupported version.
+            "versionnegotiation" if is_server => Mode::Transfer,
+            // ecn: quinn-udp marks ECT(0) and reports ECN counts by itself;
+            // rebind-*: quinn validates the client's new path by itself.
+            "handshake" | "transfer" | "ecn" | "rebind-port" | "rebind-addr" => Mode::Transfer,
+            "retry" => Mode::Retry,
+            "resumption" => Mode::Resumption,
+            "zerortt" => Mode::ZeroRtt,
+            // Only the server: rustls 0.20's ClientHello always lists the
+            // TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff) next to the suites it
+            // is given, so the client cannot offer ChaCha20 alone.
+            "chacha20" if is_server => Mode::ChaCha20,
+            "keyupdate" => Mode::KeyUpdate,
+            "multiconnect" => Mode::MultiConnect,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mode;
+
+    #[test]
+    fn known_and_unknown_test_cases() {
+        assert_eq!(Mode::parse("handshake", false), Some(Mode::Transfer));
+        assert_eq!(Mode::parse("zerortt", true), Some(Mode::ZeroRtt));
+        assert_eq!(Mode::parse("versionnegotiation", true), Some(Mode::Transfer));
+        assert_eq!(Mode::parse("versionnegotiation", false), None);
+        assert_eq!(Mode::parse("chacha20", true), Some(Mode::ChaCha20));
+        assert_eq!(Mode::parse("chacha20", false), None);
+        for unsupported in ["v2", "http3", "connectionmigration", "nosuchtest", ""] {
+            for is_server in [false, true] {
+                assert_eq!(Mode::parse(unsupported, is_server), None, "{}", unsupported);
+            }
+        }
+    }
+}
