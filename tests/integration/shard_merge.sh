@@ -76,4 +76,4 @@ d = json.load(open(sys.argv[1]))
 assert d["qir"]["plan"]["missing_shards"] == [2] and d["qir"]["plan"]["missing_cells"] == 1
 assert [c["name"] for c in d["results"][0]] == ["handshake"]
 PY
-pass "2 concurrent shards merged = the unsharded run; 6 refusals and --allow-missing as specified"
+pass "2 concurrent shards merged = the unsharded run; 5 refusals and --allow-missing as specified"
