@@ -179,14 +179,11 @@ Status BuildImplementations(const std::vector<runner::Implementation>& impls) {
   return {};
 }
 
-/// Writes JSON atomically (temp file + rename), so a reader never sees half a file.
+/// Writes result.json atomically (util::WriteFileAtomically), so a reader never sees half a file.
 void WriteJson(const std::string& path, const results::RunResults& run) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << report::ToReferenceJson(run).dump(2) << "\n";
+  if (Status s = report::WriteTextFile(path, report::ToReferenceJson(run).dump(2) + "\n"); !s.ok()) {
+    std::fprintf(stderr, "qir: %s\n", s.error().Text().c_str());
   }
-  fs::rename(tmp, path);
 }
 
 const char* Symbol(results::Outcome o) {

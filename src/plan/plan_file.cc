@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/temp_file.h"
+
 namespace qir::plan {
 namespace {
 
@@ -70,18 +72,7 @@ Result<PlanFile> PlanFromJson(const json& j) {
 }
 
 Status WritePlanFile(const std::string& dir, const PlanFile& plan) {
-  const std::string path = dir + "/" + kPlanFileName;
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << ToJson(plan).dump(2) << "\n";
-    out.flush();
-    if (!out) return Fail(Error::kIo, "cannot write " + tmp + ": " + std::strerror(errno));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Fail(Error::kIo, "cannot write " + path + ": " + ec.message());
-  return {};
+  return util::WriteFileAtomically(dir + "/" + kPlanFileName, ToJson(plan).dump(2) + "\n");
 }
 
 Result<PlanFile> LoadPlanFile(const std::string& dir) {

@@ -25,6 +25,10 @@ class TempFile {
   std::string path_;
 };
 
+/// Writes `text` to `path` through `path`.tmp and a rename, so a reader never sees half a
+/// file. Errors: kIo with the path and strerror.
+Status WriteFileAtomically(const std::string& path, const std::string& text);
+
 /// Removes a directory tree; missing is fine. Refuses "/" and empty paths.
 Status RemoveTree(const std::string& path);
 

@@ -73,19 +73,13 @@ def check_workflow(qir, srcdir, path):
         env = top_env | set((job.get("env") or {}).keys())
         # ${{ }} anywhere, and `if:` conditions, which are expressions without the braces.
         exprs = EXPR.findall(yaml.safe_dump(job)) + [str(x["if"]) for x in [job] + steps if "if" in x]
+        references = (("needs", needs, "but does not need it"), ("steps", ids, "which is no step's id"),
+                 ("matrix", matrix, "which its matrix lacks"), ("env", env, "which is not set"))
         for expr in exprs:
-            for ref in re.findall(r"\bneeds\.([\w-]+)", expr):
-                if ref not in needs:
-                    problems.append(f"{path}: job {name} reads needs.{ref} but does not need it")
-            for ref in re.findall(r"\bsteps\.([\w-]+)", expr):
-                if ref not in ids:
-                    problems.append(f"{path}: job {name} reads steps.{ref}, which is no step's id")
-            for ref in re.findall(r"\bmatrix\.([\w-]+)", expr):
-                if ref not in matrix:
-                    problems.append(f"{path}: job {name} reads matrix.{ref}, which its matrix lacks")
-            for ref in re.findall(r"\benv\.([\w-]+)", expr):
-                if ref not in env:
-                    problems.append(f"{path}: job {name} reads env.{ref}, which is not set")
+            for context, names, why in references:
+                for ref in re.findall(r"\b" + context + r"\.([\w-]+)", expr):
+                    if ref not in names:
+                        problems.append(f"{path}: job {name} reads {context}.{ref}, {why}")
         if "shard" in matrix and "SHARDS" in top_env and len(matrix["shard"]) != int(doc["env"]["SHARDS"]):
             problems.append(f"{path}: job {name}: matrix.shard has {len(matrix['shard'])} entries, SHARDS is "
                             f"{doc['env']['SHARDS']}")
