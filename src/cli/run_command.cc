@@ -309,6 +309,10 @@ int RunCommand(int argc, char** argv) {
   }
   Result<plan::Shard> shard = f.shard.empty() ? Result<plan::Shard>(plan::Shard{}) : plan::ParseShard(f.shard);
   if (!shard.ok()) return UsageError("run", shard.error().Text());
+  if (shard->count > 1 && !f.expect_path.empty()) {
+    return UsageError("run", "--expect checks a whole run; with --shard, check the merged one: qir expect --check "
+                             "FILE merged/result.json");
+  }
   Result<std::vector<const testcases::TestCase*>> tests = SelectTests(f.tests);
   if (!tests.ok()) return UsageError("run", tests.error().Text());
   Result<std::vector<runner::Implementation>> all = LoadAllImplementations(f.impl_files);
