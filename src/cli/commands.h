@@ -13,5 +13,6 @@ int ExecCommand(int argc, char** argv);      ///< qir _exec: start an endpoint i
 int ReportCommand(int argc, char** argv);    ///< qir report: HTML page, JUnit, matrices of a result.json
 int DiffCommand(int argc, char** argv);      ///< qir diff: what changed between two runs
 int ExpectCommand(int argc, char** argv);    ///< qir expect: write or check an expected-pass file
+int MergeCommand(int argc, char** argv);     ///< qir merge: join the shards of a run
 
 }  // namespace qir::cli

@@ -26,6 +26,7 @@ constexpr CommandEntry kCommands[] = {
      false},
     {"expect", "write (--from) or check (--check) an expected-pass file", qir::cli::ExpectCommand,
      false},
+    {"merge", "join the result.json (and logs) of a run's shards into one", qir::cli::MergeCommand, false},
     {"_exec", "start a process inside a cell's namespaces (internal)", qir::cli::ExecCommand, true},
 };
 

@@ -4,14 +4,18 @@
 // --seed and --implementations. Exit: 0 no cell failed, 1 some did (with
 // --expect FILE: some expected cell did not succeed), 2 usage or configuration
 // error, 130 interrupted. Writes index.html (qir report's page) beside result.json.
+// --shard K/N runs one part of the plan (plan/plan.h; `qir merge` joins the parts);
+// --resume LOGDIR continues an interrupted run from LOGDIR/plan.json and its result.json.
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -22,6 +26,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/expect_gate.h"
+#include "cli/run_status.h"
 #include "report/html_report.h"
 #include "report/junit.h"
 #include "report/result_file.h"
@@ -32,7 +37,9 @@
 #include "runner/image_endpoints.h"
 #include "runner/podman_launch.h"
 #include "runner/matrix.h"
+#include "runner/resume.h"
 #include "runner/stale_state.h"
+#include "plan/plan_file.h"
 #include "sim/scenario.h"
 #include "testcases/registry.h"
 #include "util/subprocess.h"
@@ -67,7 +74,57 @@ struct RunFlags {
   std::string junit_path;               ///< also write JUnit XML here
   std::string expect_path;              ///< expected-pass file: it alone decides the exit status
   std::string engine = "none";          ///< what runs image endpoints: none (qir) or podman
+  std::string shard;                    ///< --shard K/N; empty = the whole run
+  std::string resume;                   ///< --resume LOGDIR: continue that run; empty = a new run
 };
+
+#ifndef QIR_VERSION
+#define QIR_VERSION "unknown"
+#endif
+
+/// Flags that choose the plan: --resume reads them from plan.json instead.
+constexpr const char* kPlanFlags[] = {"--server", "--client", "--test", "--log-dir", "--must-include",
+                                      "--save-files", "--seed", "--implementations", "--replace",
+                                      "--no-auto-unsupported", "--skip-compliance", "--scenario", "--shard"};
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+/// The flags of the run recorded in `plan` (what --resume continues).
+void FlagsFromPlan(const plan::PlanFile& plan, RunFlags& f) {
+  f.servers = JoinList(plan.spec.servers);
+  f.clients = JoinList(plan.spec.clients);
+  f.tests = JoinList(plan.spec.tests);
+  f.must_include = plan.spec.must_include;
+  f.seed = plan.seed;
+  f.scenario = plan.scenario;
+  f.skip_compliance = !plan.check_compliance;
+  f.save_files = plan.save_files;
+  f.no_auto_unsupported = JoinList(plan.no_auto_unsupported);
+  f.impl_files = plan.implementation_files;
+  f.replace = plan.replace;
+  f.shard = std::to_string(plan.shard.index) + "/" + std::to_string(plan.shard.count);
+}
+
+/// One line per selected implementation for the fingerprint: what it is, not where it lives
+/// on this machine (folders differ between CI runners).
+std::vector<std::string> DescribeImplementations(const std::vector<runner::Implementation>& servers,
+                                                 const std::vector<runner::Implementation>& clients) {
+  std::vector<std::string> out;
+  for (const auto* side : {&servers, &clients}) {
+    for (const runner::Implementation& i : *side) {
+      const std::string what = i.IsImage() ? "image " + i.image
+                                           : "dir " + fs::path(i.dir).filename().string() + "/" + i.run;
+      const char* role = i.role == runner::Role::kBoth ? "both" : i.role == runner::Role::kServer ? "server" : "client";
+      const std::string line = i.name + " " + role + " " + i.url + " " + what;
+      if (std::find(out.begin(), out.end(), line) == out.end()) out.push_back(line);
+    }
+  }
+  return out;
+}
 
 std::string DefaultLogDir() {
   std::time_t now = std::time(nullptr);
@@ -127,14 +184,11 @@ Status BuildImplementations(const std::vector<runner::Implementation>& impls) {
   return {};
 }
 
-/// Writes JSON atomically (temp file + rename), so a reader never sees half a file.
+/// Writes result.json atomically (util::WriteFileAtomically), so a reader never sees half a file.
 void WriteJson(const std::string& path, const results::RunResults& run) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << report::ToReferenceJson(run).dump(2) << "\n";
+  if (Status s = report::WriteTextFile(path, report::ToReferenceJson(run).dump(2) + "\n"); !s.ok()) {
+    std::fprintf(stderr, "qir: %s\n", s.error().Text().c_str());
   }
-  fs::rename(tmp, path);
 }
 
 const char* Symbol(results::Outcome o) {
@@ -177,6 +231,9 @@ void AddFlags(CLI::App& app, RunFlags& f) {
                  "in the cell's namespace)")->check(CLI::IsMember({"none", "podman"}));
   app.add_option("--expect", f.expect_path,
                  "expected-pass file: exit 1 only when a cell it lists did not succeed (qir expect --from)");
+  app.add_option("--shard", f.shard, "run only shard K of N of the planned cells (K/N, 1-based); join with qir merge");
+  app.add_option("--resume", f.resume,
+                 "continue the interrupted run in this log folder: same plan and seed, only cells without a result");
 }
 
 /// The run-level flags a cell's replay command repeats: what decides its endpoints and link.
@@ -217,6 +274,71 @@ int Replay(int argc, char** argv, int at) {
 
 }  // namespace
 
+/// The run's plan once its flags are resolved: cells, this shard's cells, the record for result.json.
+struct ResolvedPlan {
+  plan::PlanFile file;
+  std::vector<plan::CellKey> shard_cells;
+  results::PlanRecord record;
+};
+
+ResolvedPlan ResolvePlan(const RunFlags& f, const runner::MatrixOptions& o, plan::Shard shard) {
+  ResolvedPlan r;
+  r.file.spec = runner::SpecOf(o);
+  r.file.qir_version = QIR_VERSION;
+  r.file.seed = f.seed;
+  r.file.shard = shard;
+  r.file.scenario = f.scenario;
+  r.file.check_compliance = !f.skip_compliance;
+  r.file.save_files = f.save_files;
+  r.file.no_auto_unsupported = SplitList(f.no_auto_unsupported);
+  for (const std::string& file : f.impl_files) r.file.implementation_files.push_back(fs::absolute(file).string());
+  r.file.replace = f.replace;
+  r.file.fingerprint = plan::Fingerprint({.seed = f.seed, .spec = r.file.spec, .scenario = f.scenario,
+                                          .check_compliance = !f.skip_compliance,
+                                          .no_auto_unsupported = r.file.no_auto_unsupported,
+                                          .implementations = DescribeImplementations(o.servers, o.clients),
+                                          .qir_version = QIR_VERSION});
+  const std::vector<plan::CellKey> planned = plan::PlannedCells(r.file.spec);
+  r.shard_cells = plan::ShardCells(planned, shard);
+  r.record = {.fingerprint = r.file.fingerprint, .qir_version = QIR_VERSION, .must_include = f.must_include,
+              .no_auto_unsupported = r.file.no_auto_unsupported, .planned_cells = planned.size(), .shard = shard,
+              .shard_cells = r.shard_cells};
+  return r;
+}
+
+/// --resume: the earlier attempt's finished cells and the cells left. Removes the folders of the
+/// cells left (a cell that was running when the run died starts again from scratch).
+Result<runner::ResumePoint> LoadResumePoint(const std::string& log_dir, const std::vector<plan::CellKey>& cells) {
+  results::RunResults earlier;
+  const std::string path = log_dir + "/result.json";
+  if (fs::exists(path)) {
+    Result<results::RunResults> loaded = report::LoadResultFile(path);
+    if (!loaded.ok()) return loaded.error();
+    earlier = std::move(*loaded);
+  }
+  runner::ResumePoint point = runner::PrepareResume(cells, std::move(earlier));
+  for (const plan::CellKey& c : point.remaining) {
+    std::error_code ec;
+    fs::remove_all(fs::path(log_dir) / (c.server + "_" + c.client) / c.test, ec);
+    if (ec) return Fail(Error::kIo, "cannot remove the partial cell folder: " + ec.message(), c.server + "_" + c.client + "/" + c.test);
+  }
+  return point;
+}
+
+/// Checks the flags given with --resume and replaces the plan flags by LOGDIR/plan.json's.
+Result<plan::PlanFile> ApplyResume(const CLI::App& app, RunFlags& f) {
+  for (const char* flag : kPlanFlags) {
+    if (app.count(flag) > 0) {
+      return Fail(Error::kInvalidArgument, std::string("--resume takes the plan from LOGDIR/plan.json; drop ") + flag);
+    }
+  }
+  Result<plan::PlanFile> plan = plan::LoadPlanFile(f.resume);
+  if (!plan.ok()) return plan.error();
+  FlagsFromPlan(*plan, f);
+  f.log_dir = f.resume;
+  return plan;
+}
+
 int RunCommand(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--replay") return Replay(argc, argv, i);
@@ -228,6 +350,18 @@ int RunCommand(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  std::optional<plan::PlanFile> resumed;
+  if (!f.resume.empty()) {
+    Result<plan::PlanFile> p = ApplyResume(app, f);
+    if (!p.ok()) return UsageError("run", p.error().Text());
+    resumed = std::move(*p);
+  }
+  Result<plan::Shard> shard = f.shard.empty() ? Result<plan::Shard>(plan::Shard{}) : plan::ParseShard(f.shard);
+  if (!shard.ok()) return UsageError("run", shard.error().Text());
+  if (shard->count > 1 && !f.expect_path.empty()) {
+    return UsageError("run", "--expect checks a whole run; with --shard, check the merged one: qir expect --check "
+                             "FILE merged/result.json");
   }
   Result<std::vector<const testcases::TestCase*>> tests = SelectTests(f.tests);
   if (!tests.ok()) return UsageError("run", tests.error().Text());
@@ -259,33 +393,7 @@ int RunCommand(int argc, char** argv) {
   if (!expected.ok()) return UsageError("run", expected.error().Text());
   if (geteuid() != 0) return UsageError("run", "needs root (it creates network namespaces); run it with sudo");
   if (f.log_dir.empty()) f.log_dir = DefaultLogDir();
-  if (fs::exists(f.log_dir)) return UsageError("run", "log folder already exists: " + f.log_dir);
-  if (!f.no_build) {
-    std::vector<runner::Implementation> used = *servers;
-    used.insert(used.end(), clients->begin(), clients->end());
-    if (Status s = BuildImplementations(used); !s.ok()) return UsageError("run", s.error().Text());
-  }
-  if (f.engine == "podman") {  // podman takes the image references itself; nothing to unpack
-    if (!runner::PodmanAvailable()) return UsageError("run", "--engine podman: no podman on PATH");
-    for (auto* side : {&*servers, &*clients}) {
-      for (runner::Implementation& impl : *side) impl.engine = runner::Engine::kPodman;
-    }
-  } else {
-    image::ImageCache cache(image::DefaultCacheDir());
-    for (auto* side : {&*servers, &*clients}) {
-      if (Status s = runner::PrepareImages(side, cache); !s.ok()) return UsageError("run", s.error().Text());
-    }
-  }
-  std::error_code ec;
-  fs::create_directories(f.log_dir, ec);
-  if (ec) return UsageError("run", "cannot create log folder " + f.log_dir + ": " + ec.message());
-
-  if (Status s = runner::HoldRunLock(); !s.ok()) return UsageError("run", s.error().Text());
-  runner::StaleCleanup stale = runner::CleanStaleState("/tmp");
-  if (stale.namespaces + stale.processes + stale.folders > 0) {
-    std::fprintf(stderr, "qir: cleaned up after an earlier run: %d namespace(s), %d process(es), %d folder(s)\n",
-                 stale.namespaces, stale.processes, stale.folders);
-  }
+  if (!resumed && fs::exists(f.log_dir)) return UsageError("run", "log folder already exists: " + f.log_dir);
   if (f.seed == 0) f.seed = std::random_device{}() | (static_cast<uint64_t>(std::random_device{}()) << 32);
   if (f.jobs == 0) f.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
@@ -294,30 +402,89 @@ int RunCommand(int argc, char** argv) {
                                 .scenario = f.scenario, .check_compliance = !f.skip_compliance,
                                 .replay_args = ReplayBase(f),
                                 .retries = f.retries, .must_include = f.must_include};
-  size_t pairs = 0;
-  for (const runner::Implementation& s : *servers) {
-    for (const runner::Implementation& c : *clients) {
-      pairs += f.must_include.empty() || s.name == f.must_include || c.name == f.must_include;
+  ResolvedPlan plan = ResolvePlan(f, options, *shard);
+  if (resumed && resumed->fingerprint != plan.file.fingerprint) {
+    return UsageError("run", "cannot resume " + f.log_dir + ": its plan (fingerprint " + resumed->fingerprint +
+                             ") is not what the implementations files and this qir give now (" +
+                             plan.file.fingerprint + ")");
+  }
+  std::optional<runner::ResumePoint> resume_point;
+  if (resumed) {
+    Result<runner::ResumePoint> point = LoadResumePoint(options.log_dir, plan.shard_cells);
+    if (!point.ok()) return UsageError("run", "cannot resume " + f.log_dir + ": " + point.error().Text());
+    resume_point = std::move(*point);
+  }
+  if (!f.no_build) {
+    std::vector<runner::Implementation> used = *servers;
+    used.insert(used.end(), clients->begin(), clients->end());
+    if (Status s = BuildImplementations(used); !s.ok()) return UsageError("run", s.error().Text());
+  }
+  if (f.engine == "podman") {  // podman takes the image references itself; nothing to unpack
+    if (!runner::PodmanAvailable()) return UsageError("run", "--engine podman: no podman on PATH");
+    for (auto* side : {&options.servers, &options.clients}) {
+      for (runner::Implementation& impl : *side) impl.engine = runner::Engine::kPodman;
+    }
+  } else {
+    image::ImageCache cache(image::DefaultCacheDir());
+    for (auto* side : {&options.servers, &options.clients}) {
+      if (Status s = runner::PrepareImages(side, cache); !s.ok()) return UsageError("run", s.error().Text());
     }
   }
-  const size_t total = pairs * tests->size();
-  std::fprintf(stderr, "qir: %zu cell(s), %d in parallel, seed %llu, logs in %s\n", total, f.jobs,
-               static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
+  std::error_code ec;
+  fs::create_directories(f.log_dir, ec);
+  if (ec) return UsageError("run", "cannot create log folder " + f.log_dir + ": " + ec.message());
+  if (!resumed) {
+    if (Status s = plan::WritePlanFile(options.log_dir, plan.file); !s.ok()) return UsageError("run", s.error().Text());
+  }
+
+  if (Status s = runner::HoldRunLock(); !s.ok()) return UsageError("run", s.error().Text());
+  runner::StaleCleanup stale = runner::CleanStaleState("/tmp");
+  if (stale.namespaces + stale.processes + stale.folders > 0) {
+    std::fprintf(stderr, "qir: cleaned up after an earlier run: %d namespace(s), %d process(es), %d folder(s)\n",
+                 stale.namespaces, stale.processes, stale.folders);
+  }
+  options.plan = plan.record;
+  options.only = resume_point ? resume_point->remaining : plan.shard_cells;
+  if (resume_point) options.earlier = &resume_point->earlier;
+  const size_t total = plan.shard_cells.size();
+  const std::string shard_text = shard->count > 1 ? fmt::format(" (shard {}/{} of {})", shard->index, shard->count,
+                                                                plan.record.planned_cells)
+                                                  : "";
+  std::fprintf(stderr, "qir: %zu cell(s)%s, %d in parallel, seed %llu, logs in %s\n", total, shard_text.c_str(),
+               f.jobs, static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
+  if (resume_point) {
+    std::fprintf(stderr, "qir: resuming: %zu cell(s) already finished, %zu to run\n",
+                 resume_point->earlier.cells.size(), resume_point->remaining.size());
+  }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   const std::string result_path = options.log_dir + "/result.json";
-  results::RunResults run = runner::RunMatrix(options, g_interrupted, [&](const results::CellResult& c,
-                                                                          const results::RunResults& so_far) {
-    std::fprintf(stderr, "%s", fmt::format("[{}/{}] {} {} × {}  {}  {:.1f} s{}{}\n", so_far.cells.size(), total,
-                                           Symbol(c.outcome), c.server, c.client, c.test, c.duration_s,
-                                           c.reason.empty() ? "" : "  ", c.reason).c_str());
-    WriteJson(result_path, so_far);
-    if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
-  });
-  const auto exempt_list = SplitList(f.no_auto_unsupported);
-  if (int changed = runner::ApplyAutoUnsupported(&run, {exempt_list.begin(), exempt_list.end()}); changed > 0) {
-    std::fprintf(stderr, "qir: %d cell(s) marked unsupported because their endpoint succeeded against no peer "
-                 "(reasons kept; -n NAME to exempt)\n", changed);
+  results::RunResults run;
+  {
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    RunStatus status(runner::Progress(*options.only, total - options.only->size(), f.jobs, now),
+                     isatty(STDERR_FILENO) != 0);
+    auto on_done = [&](const results::CellResult& c, const results::RunResults& so_far) {
+      status.Finished(c, fmt::format("[{}/{}] {} {} × {}  {}  {:.1f} s{}{}\n", so_far.cells.size(), total,
+                                     Symbol(c.outcome), c.server, c.client, c.test, c.duration_s,
+                                     c.reason.empty() ? "" : "  ", c.reason));
+      WriteJson(result_path, so_far);
+      if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
+    };
+    run = runner::RunMatrix(options, g_interrupted, on_done,
+                            [&](const plan::CellKey& c) { status.Started(c); });
+  }
+  // The rule needs every cell: a shard leaves it to qir merge, an interrupted run to its resume.
+  const bool complete = !g_interrupted;
+  if (complete && shard->count > 1) {
+    std::fprintf(stderr, "qir: shard %d/%d: the auto-unsupported rule is applied by qir merge\n", shard->index,
+                 shard->count);
+  } else if (complete) {
+    const auto exempt_list = SplitList(f.no_auto_unsupported);
+    if (int changed = runner::ApplyAutoUnsupported(&run, {exempt_list.begin(), exempt_list.end()}); changed > 0) {
+      std::fprintf(stderr, "qir: %d cell(s) marked unsupported because their endpoint succeeded against no peer "
+                   "(reasons kept; -n NAME to exempt)\n", changed);
+    }
   }
   WriteJson(result_path, run);
   if (!f.json_path.empty()) WriteJson(f.json_path, run);
@@ -333,8 +500,8 @@ int RunCommand(int argc, char** argv) {
   std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
   if (f.markdown) std::printf("\n%s", report::MarkdownMatrix(run).c_str());
   if (g_interrupted) {
-    std::fprintf(stderr, "qir: interrupted; %zu of %zu cell(s) finished, results in %s\n", run.cells.size(), total,
-                 result_path.c_str());
+    std::fprintf(stderr, "qir: interrupted; %zu of %zu cell(s) finished, results in %s (qir run --resume %s "
+                 "runs the rest)\n", run.cells.size(), total, result_path.c_str(), f.log_dir.c_str());
     return 130;
   }
   int failed = run.FailedCount();

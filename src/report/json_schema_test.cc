@@ -27,6 +27,10 @@ json LoadSchema() {
 results::RunResults FullRun() {
   results::RunResults run = WithGoodput(SampleRunWithAutoUnsupported());
   run.noncompliant["picoquic (server)"] = "exit 0 for TESTCASE=x";
+  run.plan = results::PlanRecord{.fingerprint = "0123456789abcdef", .qir_version = "0.1.0",
+                                 .no_auto_unsupported = {"quic-go"}, .planned_cells = 16,
+                                 .shard = {2, 3}, .shard_cells = {{"quic-go", "quic-go", "handshake"}},
+                                 .missing_shards = {1}, .missing_cells = 3};
   return run;
 }
 

@@ -87,6 +87,21 @@ std::optional<Outcome> OutcomeInReason(const std::string& reason) {
   return results::ParseOutcome(reason.substr(start, end == std::string::npos ? end : end - start));
 }
 
+/// "qir"/"plan" and "qir"/"shard" (results::PlanRecord).
+void AddPlanJson(const results::PlanRecord& plan, ojson& qir) {
+  ojson record = {{"fingerprint", plan.fingerprint},
+                  {"qir_version", plan.qir_version},
+                  {"must_include", plan.must_include},
+                  {"no_auto_unsupported", plan.no_auto_unsupported},
+                  {"cells", plan.planned_cells}};
+  if (!plan.missing_shards.empty()) record["missing_shards"] = plan.missing_shards;
+  if (plan.missing_cells > 0) record["missing_cells"] = plan.missing_cells;
+  qir["plan"] = std::move(record);
+  ojson cells = ojson::array();
+  for (const plan::CellKey& c : plan.shard_cells) cells.push_back({c.server, c.client, c.test});
+  qir["shard"] = {{"index", plan.shard.index}, {"count", plan.shard.count}, {"cells", std::move(cells)}};
+}
+
 // ---- reading -------------------------------------------------------------------------------
 
 ErrorInfo Bad(const std::string& what, const std::string& path) {
@@ -323,8 +338,84 @@ class Reader {
         run_.noncompliant[item.key()] = item.value().get<std::string>();
       }
     }
+    if (Status s = ReadPlan(*qir); !s) return s;
     if (const json* order = Member(*qir, "test_order"); order != nullptr) return ReadOrder(*order);
     return {};
+  }
+
+  /// "qir"/"plan" with "qir"/"shard": both or neither.
+  Status ReadPlan(const json& qir) {
+    const json* record = Member(qir, "plan");
+    const json* shard = Member(qir, "shard");
+    if (record == nullptr && shard == nullptr) return {};
+    if (record == nullptr || !record->is_object()) return Bad("expected an object", "/qir/plan");
+    if (shard == nullptr || !shard->is_object()) return Bad("expected an object", "/qir/shard");
+    results::PlanRecord plan;
+    for (auto [key, field] : {std::pair{"fingerprint", &plan.fingerprint}, std::pair{"qir_version", &plan.qir_version},
+                              std::pair{"must_include", &plan.must_include}}) {
+      Result<std::string> v = NeedString(*record, "/qir/plan", key);
+      if (!v) return v.error();
+      *field = std::move(*v);
+    }
+    if (Status s = ReadNames(*record, "/qir/plan", "no_auto_unsupported", plan.no_auto_unsupported); !s) return s;
+    Result<uint64_t> cells = NeedCount(*record, "/qir/plan", "cells");
+    if (!cells) return cells.error();
+    plan.planned_cells = *cells;
+    if (Member(*record, "missing_cells") != nullptr) {
+      Result<uint64_t> missing = NeedCount(*record, "/qir/plan", "missing_cells");
+      if (!missing) return missing.error();
+      plan.missing_cells = *missing;
+    }
+    if (const json* missing = Member(*record, "missing_shards"); missing != nullptr) {
+      if (!missing->is_array()) return Bad("expected an array of shard numbers", "/qir/plan/missing_shards");
+      for (size_t i = 0; i < missing->size(); ++i) {
+        if (!(*missing)[i].is_number_integer()) return Bad("expected an integer", Child("/qir/plan/missing_shards", i));
+        plan.missing_shards.push_back((*missing)[i].get<int>());
+      }
+    }
+    if (Status s = ReadShard(*shard, plan); !s) return s;
+    run_.plan = std::move(plan);
+    return {};
+  }
+
+  Status ReadShard(const json& shard, results::PlanRecord& plan) {
+    const std::string path = "/qir/shard";
+    Result<uint64_t> index = NeedCount(shard, path, "index");
+    if (!index) return index.error();
+    Result<uint64_t> count = NeedCount(shard, path, "count");
+    if (!count) return count.error();
+    if (*index < 1 || *index > *count || *count > static_cast<uint64_t>(plan::kMaxShards)) {
+      return Bad("expected 1 ≤ index ≤ count ≤ " + std::to_string(plan::kMaxShards), Child(path, "index"));
+    }
+    plan.shard = {static_cast<int>(*index), static_cast<int>(*count)};
+    Result<const json*> cells = Need(shard, path, "cells", json::value_t::array, "an array");
+    if (!cells) return cells.error();
+    for (size_t i = 0; i < (*cells)->size(); ++i) {
+      const json& c = (**cells)[i];
+      const bool ok = c.is_array() && c.size() == 3 && c[0].is_string() && c[1].is_string() && c[2].is_string();
+      if (!ok) return Bad("expected [server, client, test]", Child(Child(path, "cells"), i));
+      plan.shard_cells.push_back({c[0].get<std::string>(), c[1].get<std::string>(), c[2].get<std::string>()});
+    }
+    return {};
+  }
+
+  Status ReadNames(const json& obj, const std::string& path, const char* key, std::vector<std::string>& out) {
+    Result<const json*> v = Need(obj, path, key, json::value_t::array, "an array of names");
+    if (!v) return v.error();
+    for (size_t i = 0; i < (*v)->size(); ++i) {
+      if (!(**v)[i].is_string()) return Bad("expected a string", Child(Child(path, key), i));
+      out.push_back((**v)[i].get<std::string>());
+    }
+    return {};
+  }
+
+  Result<uint64_t> NeedCount(const json& obj, const std::string& path, const char* key) {
+    const json* v = Member(obj, key);
+    if (v == nullptr) return Bad(std::string("missing key \"") + key + "\"", Child(path, key));
+    if (!v->is_number_unsigned() && !(v->is_number_integer() && v->get<int64_t>() >= 0)) {
+      return Bad("expected a non-negative integer", Child(path, key));
+    }
+    return v->get<uint64_t>();
   }
 
   /// "qir"/"test_order": test names in run order ("tests" is an object, so it cannot carry it).
@@ -516,6 +607,7 @@ ojson ToReferenceJson(const RunResults& run) {
                 {"format", kQirJsonFormat},
                 {"test_order", std::move(order)},
                 {"noncompliant", run.noncompliant}};
+  if (run.plan) AddPlanJson(*run.plan, out["qir"]);
   return out;
 }
 

@@ -19,7 +19,9 @@ inline constexpr int kQirJsonFormat = 1;
 /// of {abbr, name, result} in test order, plus qir's reason, outcome, duration_s, log_dir, and
 /// auto_unsupported + original_outcome on cells the auto-unsupported rule rewrote),
 /// measurements (same shape: {name, abbr, result, details, outcome}) and "qir": {seed, format,
-/// test_order, noncompliant}. A cell never run is absent from its list; cells whose server,
+/// test_order, noncompliant, and when the run has a plan record: plan {fingerprint, qir_version,
+/// must_include, no_auto_unsupported, cells, missing_shards?, missing_cells?} and shard {index,
+/// count, cells: [[server, client, test], ...]}}. A cell never run is absent from its list; cells whose server,
 /// client or test is not listed in `run` are not written.
 nlohmann::ordered_json ToReferenceJson(const results::RunResults& run);
 

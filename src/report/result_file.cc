@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "report/reference_json.h"
+#include "util/temp_file.h"
 
 namespace qir::report {
 namespace {
@@ -51,18 +52,7 @@ Result<results::RunResults> LoadResultFile(const std::string& path) {
 }
 
 Status WriteTextFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Fail(Error::kIo, "cannot write " + tmp + ": " + std::strerror(errno));
-    out << text;
-    out.flush();
-    if (!out) return Fail(Error::kIo, "cannot write " + tmp + ": " + std::strerror(errno));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Fail(Error::kIo, "cannot write " + path + ": " + ec.message());
-  return {};
+  return util::WriteFileAtomically(path, text);
 }
 
 }  // namespace qir::report

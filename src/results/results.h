@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "plan/plan.h"
+
 namespace qir::results {
 
 /// How one cell (server × client × test) ended. The reference has three values;
@@ -66,6 +68,22 @@ struct MeasurementResult {
   std::string details;  ///< e.g. "9559 (± 120) kbps"; empty unless succeeded
 };
 
+/// How the run was planned and which part of the plan the file holds: result.json's
+/// "qir"/"plan" and "qir"/"shard", what `qir merge` checks and combines.
+struct PlanRecord {
+  std::string fingerprint;   ///< plan::Fingerprint of the run; the same in all its shards
+  std::string qir_version;   ///< of the qir that ran it
+  std::string must_include;  ///< -i; empty = every pair
+  std::vector<std::string> no_auto_unsupported;  ///< -n: exempt from the auto-unsupported rule
+  size_t planned_cells = 0;  ///< cells of the whole run (every shard)
+  plan::Shard shard;         ///< 1/1 for a whole run or a merge
+  std::vector<plan::CellKey> shard_cells;  ///< the cells this shard planned, in plan order
+  /// Merges only: shards that were not given (--allow-missing), and planned cells with no
+  /// result (missing shards, interrupted shards), pairs skipped as non-compliant excluded.
+  std::vector<int> missing_shards;
+  size_t missing_cells = 0;
+};
+
 /// A whole run (or a shard of one, or a merge of shards).
 struct RunResults {
   double start_time = 0;  ///< epoch seconds
@@ -81,6 +99,8 @@ struct RunResults {
   std::vector<MeasurementResult> measurements;  ///< any order
   /// Endpoints that failed the compliance check, "name (role)" → reason; their pairs were skipped.
   std::map<std::string, std::string> noncompliant;
+  /// The plan; absent in reference files and in results of a qir before sharding.
+  std::optional<PlanRecord> plan;
 
   /// The cell for (server, client, test), or nullptr when it was not run.
   const CellResult* Find(const std::string& server, const std::string& client,

@@ -50,6 +50,20 @@ int MarkSide(results::RunResults* run, const std::set<std::string>& exempt, bool
 
 }  // namespace
 
+void UndoAutoUnsupported(results::CellResult* cell) {
+  if (!cell->original_outcome) return;
+  // MarkSide's reason: "auto-unsupported: ...; was <outcome>[: <original reason>]".
+  const std::string was = std::string("; was ") + results::OutcomeName(*cell->original_outcome);
+  const size_t at = cell->reason.find(was);
+  std::string reason;
+  if (at != std::string::npos && cell->reason.compare(at + was.size(), 2, ": ") == 0) {
+    reason = cell->reason.substr(at + was.size() + 2);
+  }
+  cell->outcome = *cell->original_outcome;
+  cell->reason = reason;
+  cell->original_outcome.reset();
+}
+
 int ApplyAutoUnsupported(results::RunResults* run, const std::set<std::string>& exempt) {
   return MarkSide(run, exempt, /*as_client=*/true) + MarkSide(run, exempt, /*as_client=*/false);
 }

@@ -16,4 +16,8 @@ namespace qir::runner {
 /// Returns the number of cells changed.
 int ApplyAutoUnsupported(results::RunResults* run, const std::set<std::string>& exempt);
 
+/// The inverse for one cell: its original outcome and reason back (a resumed run decides
+/// again once all its cells are in). Cells the rule did not rewrite are left alone.
+void UndoAutoUnsupported(results::CellResult* cell);
+
 }  // namespace qir::runner

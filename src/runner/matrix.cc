@@ -11,6 +11,7 @@
 #include "runner/cell.h"
 #include "runner/retries.h"
 #include "runner/compliance.h"
+#include "runner/resume.h"
 #include "runner/stale_state.h"
 #include "util/temp_file.h"
 
@@ -23,13 +24,27 @@ struct PlannedCell {
   const testcases::TestCase* test;
 };
 
+const Implementation* ByName(const std::vector<Implementation>& impls, const std::string& name) {
+  for (const Implementation& i : impls) {
+    if (i.name == name) return &i;
+  }
+  return nullptr;
+}
+
+const testcases::TestCase* TestByName(const std::vector<const testcases::TestCase*>& tests, const std::string& name) {
+  for (const testcases::TestCase* t : tests) {
+    if (t->name == name) return t;
+  }
+  return nullptr;
+}
+
+/// The cells to run: options.only (when set) or every planned cell, as pointers into options.
 std::vector<PlannedCell> Plan(const MatrixOptions& o) {
+  const std::vector<plan::CellKey> keys = o.only ? *o.only : plan::PlannedCells(SpecOf(o));
   std::vector<PlannedCell> cells;
-  for (const Implementation& client : o.clients) {
-    for (const Implementation& server : o.servers) {
-      if (!o.must_include.empty() && server.name != o.must_include && client.name != o.must_include) continue;
-      for (const testcases::TestCase* test : o.tests) cells.push_back({&server, &client, test});
-    }
+  for (const plan::CellKey& k : keys) {
+    PlannedCell c{ByName(o.servers, k.server), ByName(o.clients, k.client), TestByName(o.tests, k.test)};
+    if (c.server != nullptr && c.client != nullptr && c.test != nullptr) cells.push_back(c);
   }
   return cells;
 }
@@ -47,6 +62,14 @@ double Now() {
 
 }  // namespace
 
+plan::PlanSpec SpecOf(const MatrixOptions& o) {
+  plan::PlanSpec spec{.must_include = o.must_include};
+  for (const Implementation& s : o.servers) spec.servers.push_back(s.name);
+  for (const Implementation& c : o.clients) spec.clients.push_back(c.name);
+  for (const testcases::TestCase* t : o.tests) spec.tests.push_back(t->name);
+  return spec;
+}
+
 uint64_t CellSeed(uint64_t run_seed, const std::string& server, const std::string& client, const std::string& test) {
   // FNV-1a over the coordinates, then mixed with the run seed (splitmix64 finalizer).
   uint64_t h = 1469598103934665603ull;
@@ -60,9 +83,15 @@ uint64_t CellSeed(uint64_t run_seed, const std::string& server, const std::strin
   return z ^ (z >> 31);
 }
 
-results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& interrupted, const CellDone& on_done) {
+results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& interrupted, const CellDone& on_done,
+                              const CellStarted& on_start) {
   results::RunResults run;
-  run.start_time = Now();
+  run.start_time = o.earlier != nullptr ? o.earlier->start_time : Now();
+  if (o.earlier != nullptr) {
+    run.cells = o.earlier->cells;
+    run.noncompliant = o.earlier->noncompliant;
+  }
+  run.plan = o.plan;
   run.log_dir = o.log_dir;
   run.seed = o.seed;
   for (const Implementation& s : o.servers) run.servers.push_back(s.name);
@@ -88,6 +117,10 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
     for (size_t i = next++; i < cells.size() && !interrupted; i = next++) {
       const PlannedCell& c = cells[i];
       if (o.check_compliance && !PairCompliant(c, i)) continue;
+      if (on_start) {
+        std::lock_guard<std::mutex> lock(mu);
+        on_start({c.server->name, c.client->name, c.test->name});
+      }
       const std::string rel = c.server->name + "_" + c.client->name + "/" + c.test->name;
       CellSpec spec{.server = c.server, .client = c.client, .test = c.test,
                     .log_dir = o.log_dir + "/" + rel, .relative_log = rel,
@@ -99,6 +132,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
                     .keep_files_on_failure = o.keep_files_on_failure,
                     .replay_args = ReplayArgs(o, c)};
       results::CellResult result = RunCellWithRetries(spec, o.retries, interrupted);
+      if (interrupted && StoppedByInterrupt(result)) continue;  // not finished: a resume runs it again
       std::lock_guard<std::mutex> lock(mu);
       run.cells.push_back(result);
       run.end_time = Now();
@@ -109,7 +143,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   for (int j = 0; j < std::max(1, o.jobs); ++j) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
   (void)util::RemoveTree(scratch);
-  run.noncompliant = compliance.NonCompliant();
+  for (const auto& [name, why] : compliance.NonCompliant()) run.noncompliant[name] = why;
   run.end_time = Now();
   return run;
 }

@@ -6,9 +6,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "plan/plan.h"
 #include "results/results.h"
 #include "runner/implementations.h"
 #include "testcases/test_case.h"
@@ -33,14 +35,27 @@ struct MatrixOptions {
   std::vector<std::string> replay_args;
   int retries = 0;                                   ///< reruns of a failed cell (retries.h); 0 as in the reference
   std::string must_include;                          ///< only pairs with this implementation (-i); empty = all
+  /// The cells to run, in this order (a shard, or what a resumed run has left); each must be
+  /// a planned cell. Unset = every planned cell.
+  std::optional<std::vector<plan::CellKey>> only;
+  /// Results of an earlier attempt at this run (--resume): kept, reported before new ones, and
+  /// its start time and non-compliant endpoints carried over. Null = a fresh run.
+  const results::RunResults* earlier = nullptr;
+  std::optional<results::PlanRecord> plan;           ///< copied into the results (result.json's "qir")
 };
+
+/// The planned cells of `options` by name (plan::PlannedCells of its servers, clients, tests, -i).
+plan::PlanSpec SpecOf(const MatrixOptions& options);
+
+/// Called when a worker starts a cell (serialized with CellDone).
+using CellStarted = std::function<void(const plan::CellKey&)>;
 
 /// Called after each cell, from the thread that ran it (calls are serialized).
 using CellDone = std::function<void(const results::CellResult&, const results::RunResults& so_far)>;
 
 /// Runs every cell; stops starting new ones once `interrupted` is set.
 results::RunResults RunMatrix(const MatrixOptions& options, const std::atomic<bool>& interrupted,
-                              const CellDone& on_done);
+                              const CellDone& on_done, const CellStarted& on_start = nullptr);
 
 /// The seed of one cell: a mix of the run's seed and the cell's coordinates,
 /// so re-running one cell with the same seed reproduces it.

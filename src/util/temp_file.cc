@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 #include <vector>
 
@@ -48,15 +49,18 @@ Status RemoveTree(const std::string& path) {
   return {};
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& content) {
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) return Fail(Error::kIo, std::string("fopen: ") + std::strerror(errno), tmp);
-  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Fail(Error::kIo, std::string("writing: ") + std::strerror(errno), path);
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Fail(Error::kIo, "cannot write " + tmp + ": " + std::strerror(errno));
+    out << text;
+    out.flush();
+    if (!out) return Fail(Error::kIo, "cannot write " + tmp + ": " + std::strerror(errno));
   }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Fail(Error::kIo, "cannot write " + path + ": " + ec.message());
   return {};
 }
 

@@ -25,9 +25,9 @@ class TempFile {
   std::string path_;
 };
 
-/// Writes `content` to `path` through a temporary file and a rename, so a reader sees
-/// either nothing or all of it (marker files polled by another process).
-Status WriteFileAtomically(const std::string& path, const std::string& content);
+/// Writes `text` to `path` through `path`.tmp and a rename, so a reader never sees half a
+/// file. Errors: kIo with the path and strerror.
+Status WriteFileAtomically(const std::string& path, const std::string& text);
 
 /// Removes a directory tree; missing is fine. Refuses "/" and empty paths.
 Status RemoveTree(const std::string& path);

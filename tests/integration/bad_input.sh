@@ -24,5 +24,15 @@ expect_usage_error "missing implementations file" run --implementations "$work/n
 expect_usage_error "unknown server" run -s nosuchstack -l "$work/l6"
 expect_usage_error "unknown command" frobnicate
 expect_usage_error "bad scenario" sim --scenario "simple-p2p --delay=-5ms --bandwidth=10Mbps --queue=25"
+for shard in 0/2 3/2 2 x/y; do
+  expect_usage_error "bad --shard $shard" run --shard "$shard" -l "$work/l7"
+done
+printf 'quic-go quic-go handshake\n' > "$work/expected.txt"
+expect_usage_error "--expect with --shard" run --shard 1/2 --expect "$work/expected.txt" -l "$work/l7"
+expect_usage_error "--resume with a plan flag" run --resume "$work" -s quic-go
+expect_usage_error "--resume without plan.json" run --resume "$work"
+"$qir" merge "$work/array.json" > /dev/null 2>&1; [[ $? -eq 2 ]] || fail "merge without -o: exit is not 2"
+expect_usage_error "merge of a non-result" merge "$work/array.json" -o "$work/m.json"
+[[ ! -e "$work/l7" && ! -e "$work/m.json" ]] || fail "a usage error wrote output"
 [[ ! -e "$work/l1" ]] || fail "a log folder was created for a usage error"
 pass "usage errors exit 2 with one line"
