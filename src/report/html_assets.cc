@@ -20,15 +20,18 @@ th, td { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-ali
 .auto-unsupported { background: #f9a825; color: #222; outline: 1px dashed #8d6e00; }
 .flaky { background: #9ccc65; color: #222; outline: 1px dashed #33691e; }
 .failed { background: #c62828; }
+/* The verdict column of the cells table: white on the dark verdict colours, as the badges. */
+#cells td.succeeded, #cells td.unsupported, #cells td.failed { color: #fff; }
 #filters div { margin: .2em 0; }
 #filters .label { display: inline-block; width: 5em; color: #555; }
 #filters button { margin: 1px; border: 1px solid #888; border-radius: 3px; background: #eee;
                   color: #999; cursor: pointer; font-size: 12px; }
-#filters button.on { background: #fff; color: #000; border-color: #333; }
+#filters button.on, #filters button[data-reset] { background: #fff; color: #000; border-color: #333; }
 #details { position: sticky; top: 0; background: #fffbe6; border: 1px solid #e0c200;
            padding: .5em 1em; margin: 1em 0; }
 #details .reason, #cells .reason { white-space: pre-wrap; word-break: break-word; }
 #cells td.links a { margin-right: .6em; white-space: nowrap; }
+#cells td:nth-child(-n+3) { white-space: nowrap; }  /* server, client, test: "quic-go" unbroken */
 #cells tr.selected { background: #fffbe6; }
 [hidden] { display: none !important; }
 )css";
