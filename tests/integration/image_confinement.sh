@@ -103,7 +103,7 @@ for side in qgo-image_quic-go/handshake/server quic-go_qgo-image/handshake/clien
   d="$work/good/$side"
   [[ -s "$d/log.txt" ]] || fail "$side: the image's /logs/log.txt is not in the cell's log folder"
   [[ -s "$d/keys.log" ]] || fail "$side: no keys.log (SSLKEYLOGFILE=/logs/keys.log) in the cell's log folder"
-  ls "$d"/qlog/*.qlog* > /dev/null 2>&1 || fail "$side: no qlog in the cell's log folder"
+  compgen -G "$d/qlog/*qlog*" > /dev/null || fail "$side: no qlog in the cell's log folder"
   grep -q "^setup.sh: configuring eth0" "$d/output.log" || fail "$side: output.log lacks the image's /setup.sh"
 done
 check_left_behind good "$qir_pid"
