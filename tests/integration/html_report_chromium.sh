@@ -10,7 +10,7 @@
 # binary). Self-check: the same checks against a copy of result.json with a cell removed, and
 # one with a verdict changed, must fail.
 # playwright-core is installed once into ${QIR_NODE_CACHE:-/var/cache/qir/node} (npm) and
-# reused; SKIP (exit 0 with a note) only when Chromium or Node is not installed.
+# reused (the first run needs the npm registry). Fails when Chromium, node or npm is missing.
 set -euo pipefail
 qir="$1"; src="$2"; source "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,7 +19,7 @@ bin="$src/implementations/quic-go/bin"
 [[ -x "$bin/client" ]] || fail "quic-go not built (make stacks)"
 chromium="${QIR_CHROMIUM:-/usr/bin/chromium}"
 if [[ ! -x "$chromium" ]] || ! command -v node > /dev/null || ! command -v npm > /dev/null; then
-  echo "SKIP: needs $chromium, node and npm (scripts/install-deps)"; exit 0
+  fail "needs $chromium, node and npm (scripts/install-deps installs them)"
 fi
 shot="${QIR_HTML_SCREENSHOT:-$(cd "$(dirname "$qir")" && pwd)/html-report.png}"
 
