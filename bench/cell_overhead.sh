@@ -16,7 +16,8 @@ for r in $(seq "$rounds"); do
 done
 python3 - "$work" <<'PY'
 import glob, json, re, statistics, sys
-phases = [("namespaces", "namespaces .* ready"), ("simulator", "simulator ready"), ("server ready", "server ready"),
+# In time order: the simulator starts while the server does, and is awaited after it.
+phases = [("namespaces", "namespaces .* ready"), ("server ready", "server ready"), ("simulator", "simulator ready"),
           ("client", "client ended"), ("stop + drain", "simulator (stopped|done)"), ("analysis", "traces:"), ("teardown", "verdict:")]
 rows, per_phase = [], {p: [] for p, _ in phases}
 for out in glob.glob(sys.argv[1] + "/run-*/*/handshake/output.txt"):

@@ -4,7 +4,13 @@
 // per-packet loss and captures (see shared/reference/native-stacks.md).
 #include "netns/topology.h"
 
+#include <condition_variable>
+#include <cstdio>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -59,9 +65,24 @@ Status WireSim(const std::string& ns) {
   return DisableOffloads(ns, kSimRightIf);
 }
 
+/// Runs the steps at once, each on its own thread (each is a few `ip`/`ethtool` processes
+/// that mostly wait on the kernel), and returns the first failure.
+Status AllOf(const std::vector<std::function<Status()>>& steps) {
+  std::vector<std::future<Status>> running;
+  for (const auto& step : steps) running.push_back(std::async(std::launch::async, step));
+  Status first;
+  for (auto& r : running) {
+    Status s = r.get();
+    if (!s.ok() && first.ok()) first = s;
+  }
+  return first;
+}
+
 Status Wire(const CellNamespaces& n) {
-  for (const std::string& ns : {n.client, n.sim, n.server}) {
-    if (Status s = AddNamespace(ns); !s.ok()) return s;
+  if (Status s = AllOf({[&] { return AddNamespace(n.client); }, [&] { return AddNamespace(n.sim); },
+                        [&] { return AddNamespace(n.server); }});
+      !s.ok()) {
+    return s;
   }
   if (Status s = Ip(n.sim, {"link", "add", kSimLeftIf, "type", "veth", "peer", "name", kEndpointIf,
                             "netns", n.client});
@@ -73,14 +94,15 @@ Status Wire(const CellNamespaces& n) {
       !s.ok()) {
     return s;
   }
-  if (Status s = WireSim(n.sim); !s.ok()) return s;
-  if (Status s = WireEndpoint(n.client, kClientV4, kClientV6, kSimLeftV4, kSimLeftV6,
-                              "198.18.0.0/24", "fd00:cafe:cafe:0::/64");
-      !s.ok()) {
-    return s;
-  }
-  return WireEndpoint(n.server, kServerV4, kServerV6, kSimRightV4, kSimRightV6, "198.18.100.0/24",
-                      "fd00:cafe:cafe:100::/64");
+  return AllOf({[&] { return WireSim(n.sim); },
+                [&] {
+                  return WireEndpoint(n.client, kClientV4, kClientV6, kSimLeftV4, kSimLeftV6, "198.18.0.0/24",
+                                      "fd00:cafe:cafe:0::/64");
+                },
+                [&] {
+                  return WireEndpoint(n.server, kServerV4, kServerV6, kSimRightV4, kSimRightV6,
+                                      "198.18.100.0/24", "fd00:cafe:cafe:100::/64");
+                }});
 }
 
 }  // namespace
@@ -113,12 +135,32 @@ Result<Topology> Topology::Create(const std::string& name_prefix) {
 Status Topology::Destroy() {
   if (!active_) return {};
   active_ = false;
-  Status first;
-  for (const std::string& ns : {names_.client, names_.sim, names_.server}) {
-    Status s = DeleteNamespace(ns);
-    if (!s.ok() && first.ok()) first = s;
+  return AllOf({[&] { return DeleteNamespace(names_.client); }, [&] { return DeleteNamespace(names_.sim); },
+                [&] { return DeleteNamespace(names_.server); }});
+}
+
+namespace {
+std::mutex g_teardown_mu;
+std::condition_variable g_teardown_done;
+int g_teardowns = 0;  ///< running background teardowns
+}  // namespace
+
+void DestroyInBackground(Topology topology) {
+  {
+    std::lock_guard<std::mutex> lock(g_teardown_mu);
+    ++g_teardowns;
   }
-  return first;
+  std::thread([t = std::move(topology)]() mutable {
+    if (Status s = t.Destroy(); !s.ok()) std::fprintf(stderr, "qir: teardown: %s\n", s.error().Text().c_str());
+    std::lock_guard<std::mutex> lock(g_teardown_mu);
+    --g_teardowns;
+    g_teardown_done.notify_all();
+  }).detach();
+}
+
+void AwaitBackgroundTeardowns() {
+  std::unique_lock<std::mutex> lock(g_teardown_mu);
+  g_teardown_done.wait(lock, [] { return g_teardowns == 0; });
 }
 
 Status WriteHostsFile(const std::string& path, const std::string& sim_v4) {

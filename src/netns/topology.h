@@ -43,6 +43,12 @@ class Topology {
   bool active_ = false;
 };
 
+/// Tears `topology` down on a thread of its own, so the next cell need not wait for the
+/// kernel (deleting veths and namespaces takes tens of ms); a failure is printed to stderr.
+void DestroyInBackground(Topology topology);
+/// Waits until every teardown DestroyInBackground started has finished.
+void AwaitBackgroundTeardowns();
+
 /// Writes the cell's hosts file: server/server4/server6/server46, client, and
 /// sim at `sim_v4` (the simulator's client-side address; loopback where there is
 /// no simulator, as in the compliance probe).

@@ -86,7 +86,10 @@ class CellRun {
 
  private:
   std::optional<Ending> Prepare();
-  std::optional<Ending> StartSimulator();
+  /// The simulator starts while the server does (neither needs the other to come up); the
+  /// client starts only once both are ready.
+  std::optional<Ending> SpawnSimulator();
+  std::optional<Ending> AwaitSimulator();
   std::optional<Ending> StartServer();
   std::optional<Ending> RunClient();
   void StopAll();
@@ -137,7 +140,7 @@ std::optional<Ending> CellRun::Prepare() {
   return std::nullopt;
 }
 
-std::optional<Ending> CellRun::StartSimulator() {
+std::optional<Ending> CellRun::SpawnSimulator() {
   const std::string ready = spec_.work_dir + "/sim-ready";
   sim_done_ = spec_.work_dir + "/sim-done";
   std::vector<std::string> argv = {spec_.qir_binary, "_exec", "--netns", topology_.names().sim, "--",
@@ -150,6 +153,11 @@ std::optional<Ending> CellRun::StartSimulator() {
   Result<util::Child> sim = util::Spawn({.argv = argv, .stdout_path = dirs_.sim_logs + "/sim.log"});
   if (!sim.ok()) return Ending{Outcome::kError, "simulator: " + sim.error().Text()};
   sim_ = std::move(*sim);
+  return std::nullopt;
+}
+
+std::optional<Ending> CellRun::AwaitSimulator() {
+  const std::string ready = spec_.work_dir + "/sim-ready";
   const auto deadline = std::chrono::steady_clock::now() + kSimReadyTimeout;
   while (!fs::exists(ready)) {
     if (sim_.Poll().ok()) {
@@ -367,8 +375,9 @@ std::string CellRun::TailOf(const std::string& path) const {
 CellResult CellRun::Run() {
   const auto start = std::chrono::steady_clock::now();
   std::optional<Ending> ending = Prepare();
-  if (!ending) ending = StartSimulator();
+  if (!ending) ending = SpawnSimulator();
   if (!ending) ending = StartServer();
+  if (!ending) ending = AwaitSimulator();
   if (!ending) ending = RunClient();
   StopAll();
   if (!ending) ending = Judge();
@@ -381,7 +390,7 @@ CellResult CellRun::Run() {
   }
   if (keylog_path_.empty() && sim_.pid() > 0) (void)ChooseKeyLog();  // the cell ended before Judge
   EmbedKeyLog();
-  if (Status s = topology_.Destroy(); !s.ok()) log_.Line("teardown: " + s.error().Text());
+  netns::DestroyInBackground(std::move(topology_));
   CellResult result{.server = spec_.server->name, .client = spec_.client->name, .test = spec_.test->name,
                     .outcome = ending->outcome, .reason = ending->reason,
                     .duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "netns/topology.h"
 #include "runner/cell.h"
 #include "runner/retries.h"
 #include "runner/compliance.h"
@@ -142,6 +143,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   std::vector<std::thread> threads;
   for (int j = 0; j < std::max(1, o.jobs); ++j) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
+  netns::AwaitBackgroundTeardowns();  // no namespace outlives the run
   (void)util::RemoveTree(scratch);
   for (const auto& [name, why] : compliance.NonCompliant()) run.noncompliant[name] = why;
   run.end_time = Now();
