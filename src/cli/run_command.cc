@@ -26,12 +26,14 @@
 #include "report/result_file.h"
 #include "report/markdown.h"
 #include "report/reference_json.h"
+#include "report/measurement_table.h"
 #include "report/terminal_matrix.h"
 #include "runner/auto_unsupported.h"
 #include "runner/image_endpoints.h"
 #include "runner/matrix.h"
 #include "runner/stale_state.h"
 #include "sim/scenario.h"
+#include "testcases/measurements.h"
 #include "testcases/registry.h"
 #include "util/subprocess.h"
 
@@ -94,17 +96,33 @@ Result<std::vector<runner::Implementation>> Select(const std::vector<runner::Imp
   return out;
 }
 
-Result<std::vector<const testcases::TestCase*>> SelectTests(const std::string& list) {
-  if (list.empty()) return testcases::AllTestCases();
-  std::vector<const testcases::TestCase*> out;
+/// What -t selects: test cases and measurements.
+struct Selection {
+  std::vector<const testcases::TestCase*> tests;
+  std::vector<const testcases::Measurement*> measurements;
+};
+
+/// -t: names of tests and measurements, or the reference's onlyTests / onlyMeasurements.
+/// Empty = every test case; measurements only when named (they take minutes per pair).
+Result<Selection> SelectTests(const std::string& list) {
+  if (list.empty()) return Selection{.tests = testcases::AllTestCases()};
+  Selection out;
   for (const std::string& name : SplitList(list)) {
-    const testcases::TestCase* t = testcases::FindTestCase(name);
-    if (t == nullptr) {
+    if (name == "onlyTests") {
+      out.tests.insert(out.tests.end(), testcases::AllTestCases().begin(), testcases::AllTestCases().end());
+    } else if (name == "onlyMeasurements") {
+      out.measurements.push_back(&testcases::kGoodput);
+      out.measurements.push_back(&testcases::kCrossTraffic);
+    } else if (const testcases::TestCase* t = testcases::FindTestCase(name)) {
+      out.tests.push_back(t);
+    } else if (const testcases::Measurement* m = testcases::FindMeasurement(name)) {
+      out.measurements.push_back(m);
+    } else {
       std::string known;
       for (const testcases::TestCase* k : testcases::AllTestCases()) known += (known.empty() ? "" : ", ") + std::string(k->name);
-      return Fail(Error::kNotFound, "unknown test '" + name + "' (known: " + known + ")");
+      for (const testcases::Measurement* k : testcases::AllMeasurements()) known += ", " + std::string(k->test.name);
+      return Fail(Error::kNotFound, "unknown test '" + name + "' (known: " + known + ", onlyTests, onlyMeasurements)");
     }
-    out.push_back(t);
   }
   return out;
 }
@@ -182,8 +200,9 @@ int RunCommand(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  Result<std::vector<const testcases::TestCase*>> tests = SelectTests(f.tests);
-  if (!tests.ok()) return UsageError("run", tests.error().Text());
+  Result<Selection> selection = SelectTests(f.tests);
+  if (!selection.ok()) return UsageError("run", selection.error().Text());
+  const std::vector<const testcases::TestCase*>* tests = &selection->tests;
   Result<std::vector<runner::Implementation>> all = LoadAllImplementations(f.impl_files);
   if (!all.ok()) return UsageError("run", all.error().Text());
   if (Status s = runner::ApplyReplacements(&*all, f.replace); !s.ok()) return UsageError("run", s.error().Text());
@@ -237,6 +256,7 @@ int RunCommand(int argc, char** argv) {
   if (f.seed == 0) f.seed = std::random_device{}() | (static_cast<uint64_t>(std::random_device{}()) << 32);
   if (f.jobs == 0) f.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
+                                .measurements = selection->measurements,
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
                                 .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files,
                                 .scenario = f.scenario, .check_compliance = !f.skip_compliance,
@@ -260,6 +280,9 @@ int RunCommand(int argc, char** argv) {
                                            c.reason.empty() ? "" : "  ", c.reason).c_str());
     WriteJson(result_path, so_far);
     if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
+  }, [&](const results::MeasurementResult& m) {
+    std::fprintf(stderr, "%s", fmt::format("[measurement] {} {} × {}  {}  {}{}\n", Symbol(m.outcome), m.server,
+                                           m.client, m.test, m.details, m.reason).c_str());
   });
   const auto exempt_list = SplitList(f.no_auto_unsupported);
   if (int changed = runner::ApplyAutoUnsupported(&run, {exempt_list.begin(), exempt_list.end()}); changed > 0) {
@@ -278,7 +301,8 @@ int RunCommand(int argc, char** argv) {
     }
   }
   std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
-  if (f.markdown) std::printf("\n%s", report::MarkdownMatrix(run).c_str());
+  std::printf("%s", report::TerminalMeasurements(run).c_str());
+  if (f.markdown) std::printf("\n%s%s", report::MarkdownMatrix(run).c_str(), report::MarkdownMeasurements(run).c_str());
   if (g_interrupted) {
     std::fprintf(stderr, "qir: interrupted; %zu of %zu cell(s) finished, results in %s\n", run.cells.size(), total,
                  result_path.c_str());

@@ -27,6 +27,10 @@ struct CellSpec {
   uint64_t seed = 0;          ///< seeds file contents and the simulator
   std::string scenario;       ///< simulator scenario; empty = the test's own
   bool keep_files_on_failure = false;  ///< copy www/downloads into the log folder when not succeeded
+  /// A TCP Cubic bulk flow (iperf3) from a host beside the server to one beside the client,
+  /// through the simulator, from before the server starts until the client ends (the
+  /// reference's crosstraffic measurement). Its logs go to <log_dir>/cross/.
+  bool cross_traffic = false;
 };
 
 /// Runs the cell. Never throws; setup failures become Outcome::kError with a reason.

@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "runner/cell.h"
+#include "runner/exclusive_gate.h"
+#include "runner/measurement.h"
 #include "runner/retries.h"
 #include "runner/compliance.h"
 #include "runner/stale_state.h"
@@ -20,7 +22,8 @@ namespace {
 struct PlannedCell {
   const Implementation* server;
   const Implementation* client;
-  const testcases::TestCase* test;
+  const testcases::TestCase* test;  ///< for a measurement: its repetitions' test
+  const testcases::Measurement* measurement = nullptr;
 };
 
 std::vector<PlannedCell> Plan(const MatrixOptions& o) {
@@ -29,6 +32,7 @@ std::vector<PlannedCell> Plan(const MatrixOptions& o) {
     for (const Implementation& server : o.servers) {
       if (!o.must_include.empty() && server.name != o.must_include && client.name != o.must_include) continue;
       for (const testcases::TestCase* test : o.tests) cells.push_back({&server, &client, test});
+      for (const testcases::Measurement* m : o.measurements) cells.push_back({&server, &client, &m->test, m});
     }
   }
   return cells;
@@ -53,7 +57,8 @@ uint64_t CellSeed(uint64_t run_seed, const std::string& server, const std::strin
   return z ^ (z >> 31);
 }
 
-results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& interrupted, const CellDone& on_done) {
+results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& interrupted, const CellDone& on_done,
+                              const MeasurementDone& on_measurement) {
   results::RunResults run;
   run.start_time = Now();
   run.log_dir = o.log_dir;
@@ -64,12 +69,16 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
     for (const Implementation& i : *impls) run.urls[i.name] = i.url;
   }
   for (const testcases::TestCase* t : o.tests) run.tests.push_back({t->name, t->abbr, t->desc});
+  for (const testcases::Measurement* m : o.measurements) {
+    run.measurement_tests.push_back({m->test.name, m->test.abbr, m->test.desc});
+  }
 
   const std::vector<PlannedCell> cells = Plan(o);
   const std::string scratch = o.scratch_root + "/qir-run-" + RunId();
   std::atomic<size_t> next{0};
   std::mutex mu;
   ComplianceCache compliance;
+  ExclusiveGate gate;
   auto PairCompliant = [&](const PlannedCell& c, size_t i) {
     const std::string where = scratch + "/compliance-" + std::to_string(i);
     const std::string prefix = "qir-" + RunId() + "-" + std::to_string(i);
@@ -80,8 +89,23 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   auto worker = [&] {
     for (size_t i = next++; i < cells.size() && !interrupted; i = next++) {
       const PlannedCell& c = cells[i];
+      ExclusiveGate::Hold hold(gate, /*exclusive=*/c.measurement != nullptr);
       if (o.check_compliance && !PairCompliant(c, i)) continue;
       const std::string rel = c.server->name + "_" + c.client->name + "/" + c.test->name;
+      if (c.measurement != nullptr) {
+        results::MeasurementResult result = RunMeasurement(
+            {.server = c.server, .client = c.client, .measurement = c.measurement, .log_dir = o.log_dir + "/" + rel,
+             .relative_log = rel, .work_dir = scratch + "/" + std::to_string(i),
+             .netns_prefix = "qir-" + RunId() + "-" + std::to_string(i), .qir_binary = o.qir_binary,
+             .seed = CellSeed(o.seed, c.server->name, c.client->name, c.test->name), .scenario = o.scenario,
+             .keep_files_on_failure = o.keep_files_on_failure},
+            interrupted);
+        std::lock_guard<std::mutex> lock(mu);
+        run.measurements.push_back(result);
+        run.end_time = Now();
+        if (on_measurement) on_measurement(result);
+        continue;
+      }
       CellSpec spec{.server = c.server, .client = c.client, .test = c.test,
                     .log_dir = o.log_dir + "/" + rel, .relative_log = rel,
                     .work_dir = scratch + "/" + std::to_string(i),
