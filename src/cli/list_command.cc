@@ -10,7 +10,6 @@
 #include "cli/commands.h"
 #include "image/image_cache.h"
 #include "runner/implementations.h"
-#include "testcases/measurements.h"
 #include "testcases/registry.h"
 
 namespace qir::cli {

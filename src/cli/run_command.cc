@@ -33,7 +33,6 @@
 #include "runner/matrix.h"
 #include "runner/stale_state.h"
 #include "sim/scenario.h"
-#include "testcases/measurements.h"
 #include "testcases/registry.h"
 #include "util/subprocess.h"
 
@@ -268,6 +267,9 @@ int RunCommand(int argc, char** argv) {
     }
   }
   const size_t total = pairs * tests->size();
+  if (!selection->measurements.empty()) {
+    std::fprintf(stderr, "qir: %zu measurement(s), each alone while it runs\n", pairs * selection->measurements.size());
+  }
   std::fprintf(stderr, "qir: %zu cell(s), %d in parallel, seed %llu, logs in %s\n", total, f.jobs,
                static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
   std::signal(SIGINT, OnSignal);
@@ -300,9 +302,14 @@ int RunCommand(int argc, char** argv) {
       std::fprintf(stderr, "qir: %s\n", s.error().Text().c_str());
     }
   }
-  std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
+  const bool matrix = !run.tests.empty() || run.measurement_tests.empty();  // measurements alone: no empty matrix
+  if (matrix) {
+    std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
+  }
   std::printf("%s", report::TerminalMeasurements(run).c_str());
-  if (f.markdown) std::printf("\n%s%s", report::MarkdownMatrix(run).c_str(), report::MarkdownMeasurements(run).c_str());
+  if (f.markdown) {
+    std::printf("\n%s%s", matrix ? report::MarkdownMatrix(run).c_str() : "", report::MarkdownMeasurements(run).c_str());
+  }
   if (g_interrupted) {
     std::fprintf(stderr, "qir: interrupted; %zu of %zu cell(s) finished, results in %s\n", run.cells.size(), total,
                  result_path.c_str());

@@ -8,7 +8,7 @@ namespace {
 
 using results::Outcome;
 
-results::RunResults Run() {
+results::RunResults TwoMeasurements() {
   results::RunResults run;
   run.servers = {"ngtcp2", "quic-go"};
   run.clients = {"quic-go"};
@@ -25,7 +25,7 @@ results::RunResults Run() {
 }
 
 TEST(MeasurementTable, TerminalRowsInMatrixOrder) {
-  const std::string text = TerminalMeasurements(Run());
+  const std::string text = TerminalMeasurements(TwoMeasurements());
   const size_t ngtcp2 = text.find("ngtcp2");
   const size_t quic_go = text.find("9559 (± 120) kbps");
   ASSERT_NE(ngtcp2, std::string::npos) << text;
@@ -38,7 +38,7 @@ TEST(MeasurementTable, TerminalRowsInMatrixOrder) {
 }
 
 TEST(MeasurementTable, Markdown) {
-  const std::string md = MarkdownMeasurements(Run());
+  const std::string md = MarkdownMeasurements(TwoMeasurements());
   EXPECT_NE(md.find("| quic-go | quic-go | G (goodput) | 9559 (± 120) kbps | 0.020 / 0.040 |"), std::string::npos)
       << md;
   EXPECT_EQ(MarkdownMeasurements(results::RunResults{}), "");

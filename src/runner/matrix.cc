@@ -92,20 +92,6 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
       ExclusiveGate::Hold hold(gate, /*exclusive=*/c.measurement != nullptr);
       if (o.check_compliance && !PairCompliant(c, i)) continue;
       const std::string rel = c.server->name + "_" + c.client->name + "/" + c.test->name;
-      if (c.measurement != nullptr) {
-        results::MeasurementResult result = RunMeasurement(
-            {.server = c.server, .client = c.client, .measurement = c.measurement, .log_dir = o.log_dir + "/" + rel,
-             .relative_log = rel, .work_dir = scratch + "/" + std::to_string(i),
-             .netns_prefix = "qir-" + RunId() + "-" + std::to_string(i), .qir_binary = o.qir_binary,
-             .seed = CellSeed(o.seed, c.server->name, c.client->name, c.test->name), .scenario = o.scenario,
-             .keep_files_on_failure = o.keep_files_on_failure},
-            interrupted);
-        std::lock_guard<std::mutex> lock(mu);
-        run.measurements.push_back(result);
-        run.end_time = Now();
-        if (on_measurement) on_measurement(result);
-        continue;
-      }
       CellSpec spec{.server = c.server, .client = c.client, .test = c.test,
                     .log_dir = o.log_dir + "/" + rel, .relative_log = rel,
                     .work_dir = scratch + "/" + std::to_string(i),
@@ -114,6 +100,14 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
                     .seed = CellSeed(o.seed, c.server->name, c.client->name, c.test->name),
                     .scenario = o.scenario,
                     .keep_files_on_failure = o.keep_files_on_failure};
+      if (c.measurement != nullptr) {
+        results::MeasurementResult result = RunMeasurement({.measurement = c.measurement, .cell = spec}, interrupted);
+        std::lock_guard<std::mutex> lock(mu);
+        run.measurements.push_back(result);
+        run.end_time = Now();
+        if (on_measurement) on_measurement(result);
+        continue;
+      }
       results::CellResult result = RunCellWithRetries(spec, o.retries, interrupted);
       std::lock_guard<std::mutex> lock(mu);
       run.cells.push_back(result);

@@ -11,8 +11,7 @@
 
 #include "results/results.h"
 #include "runner/implementations.h"
-#include "testcases/measurements.h"
-#include "testcases/test_case.h"
+#include "testcases/registry.h"
 
 namespace qir::runner {
 

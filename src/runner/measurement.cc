@@ -16,7 +16,6 @@
 
 #include "netns/address_plan.h"
 #include "runner/cell.h"
-#include "runner/cell_log.h"
 #include "runner/measurement_math.h"
 #include "trace/capture.h"
 #include "trace/trace.h"
@@ -72,12 +71,14 @@ class Series {
 
 MeasurementRepetition Series::Run(int k) {
   const std::string n = std::to_string(k);
-  CellSpec cell{.server = spec_.server, .client = spec_.client, .test = &m_.test,
-                .log_dir = spec_.log_dir + "/" + n, .relative_log = spec_.relative_log + "/" + n,
-                .work_dir = spec_.work_dir + "/" + n, .netns_prefix = spec_.netns_prefix + "r" + n,
-                .qir_binary = spec_.qir_binary, .seed = spec_.seed + static_cast<uint64_t>(k),
-                .scenario = spec_.scenario, .keep_files_on_failure = spec_.keep_files_on_failure,
-                .cross_traffic = m_.cross_traffic};
+  CellSpec cell = spec_.cell;
+  cell.test = &m_.test;
+  cell.cross_traffic = m_.cross_traffic;
+  cell.log_dir += "/" + n;
+  cell.relative_log += "/" + n;
+  cell.work_dir += "/" + n;
+  cell.netns_prefix += "r" + n;
+  cell.seed += static_cast<uint64_t>(k);
   if (interrupted_) return {.outcome = Outcome::kError, .reason = "interrupted", .log_dir = cell.relative_log};
   const results::CellResult result = RunCell(cell, interrupted_);
   MeasurementRepetition rep{.outcome = result.outcome, .reason = result.reason, .log_dir = cell.relative_log};
@@ -85,23 +86,34 @@ MeasurementRepetition Series::Run(int k) {
   return rep;
 }
 
+/// Appends "measurement: ..." lines to a repetition's output.txt, after the cell's own.
+class FigureLog {
+ public:
+  explicit FigureLog(const std::string& path) : out_(path, std::ios::app) {}
+  void Line(const std::string& text) { out_ << "measurement: " << text << std::endl; }
+
+ private:
+  std::ofstream out_;
+};
+
 void Series::Figures(const std::string& log_dir, const results::CellResult& cell, MeasurementRepetition* rep) {
-  CellLog log(log_dir + "/output.txt");
+  FigureLog log(log_dir + "/output.txt");
   const std::string left = log_dir + "/sim/trace_node_left.pcap";
   Result<trace::Trace> trace = trace::LoadTrace(left, trace::QirEndpoints(), nullptr);
   uint64_t file_bytes = 0;
   for (uint64_t size : m_.test.files.sizes) file_bytes += size;
+  // > 0 once GoodputKbps succeeded.
   Result<double> kbps = trace.ok() ? GoodputKbps(*trace, file_bytes) : Result<double>(trace.error());
   if (!kbps.ok()) {
     rep->outcome = Outcome::kFailed;
     rep->reason = "goodput: " + kbps.error().Text();
-    log.Line("measurement: " + rep->reason);
+    log.Line(rep->reason);
     return;
   }
   rep->goodput_kbps = *kbps;
   rep->server_cpu_s_per_mib = cell.server_cpu_s / (static_cast<double>(file_bytes) / kMiB);
   rep->client_cpu_s_per_mib = cell.client_cpu_s / (static_cast<double>(file_bytes) / kMiB);
-  log.Line(fmt::format("measurement: goodput {:.0f} kbps ({:.1f} % of the link); CPU server {:.3f} s, client {:.3f} s "
+  log.Line(fmt::format("goodput {:.0f} kbps ({:.1f} % of the link); CPU server {:.3f} s, client {:.3f} s "
                        "({:.4f} / {:.4f} s per MiB)",
                        *kbps, m_.link_bps > 0 ? 100.0 * *kbps * 1000.0 / static_cast<double>(m_.link_bps) : 0.0,
                        cell.server_cpu_s, cell.client_cpu_s, rep->server_cpu_s_per_mib, rep->client_cpu_s_per_mib));
@@ -114,7 +126,7 @@ void Series::Figures(const std::string& log_dir, const results::CellResult& cell
     }
     const int64_t tcp = CrossBytesBetween(left, first, last);
     const double secs = static_cast<double>(last - first) / 1e9;
-    log.Line(fmt::format("measurement: cross traffic: {} bytes of TCP from {} in the client-side capture during the "
+    log.Line(fmt::format("cross traffic: {} bytes of TCP from {} in the client-side capture during the "
                          "QUIC transfer ({:.0f} kbps)", tcp, netns::kCrossServerV4, secs > 0 ? 8.0 * tcp / secs / 1000 : 0));
     if (tcp <= 0) {
       rep->outcome = Outcome::kFailed;
@@ -122,16 +134,17 @@ void Series::Figures(const std::string& log_dir, const results::CellResult& cell
       return;
     }
   }
+  // The simulator's CPU time against the transfer's duration (it idles before and after).
+  const double transfer_s = 8.0 * static_cast<double>(file_bytes) / (*kbps * 1000.0);
   const SimHeadroom headroom = ParseSimSummary(ReadText(log_dir + "/sim/sim.log"));
-  log.Line(fmt::format("measurement: simulator cpu {:.2f} s in {:.1f} s ({:.0f} %), ring drops {}, send errors {}, "
-                       "queue drops {}", headroom.cpu_s, cell.duration_s,
-                       cell.duration_s > 0 ? 100 * headroom.cpu_s / cell.duration_s : 0.0, headroom.ring_drops,
-                       headroom.send_errors, headroom.queue_drops));
+  log.Line(fmt::format("simulator cpu {:.2f} s for a {:.1f} s transfer ({:.0f} %), ring drops {}, send errors {}, "
+                       "queue drops {}", headroom.cpu_s, transfer_s, 100 * headroom.cpu_s / transfer_s,
+                       headroom.ring_drops, headroom.send_errors, headroom.queue_drops));
   if (m_.needs_sim_headroom) {
-    if (std::string why = SimBottleneckReason(headroom, cell.duration_s); !why.empty()) {
+    if (std::string why = SimBottleneckReason(headroom, transfer_s); !why.empty()) {
       rep->outcome = Outcome::kUnsupported;
       rep->reason = "the simulator is the bottleneck here: " + why;
-      log.Line("measurement: unsupported: " + rep->reason);
+      log.Line("unsupported: " + rep->reason);
     }
   }
 }
@@ -170,15 +183,15 @@ std::string SimBottleneckReason(const SimHeadroom& h, double wall_s) {
 results::MeasurementResult RunMeasurement(const MeasurementSpec& spec, const std::atomic<bool>& interrupted,
                                           const RepetitionDone& on_repetition) {
   std::error_code ec;
-  fs::create_directories(spec.log_dir, ec);
+  fs::create_directories(spec.cell.log_dir, ec);
   Series series(spec, interrupted);
   results::MeasurementResult result = RunSeries(spec.measurement->repetitions, [&](int k) {
     MeasurementRepetition rep = series.Run(k);
     if (on_repetition) on_repetition(k, rep);
     return rep;
   });
-  result.server = spec.server->name;
-  result.client = spec.client->name;
+  result.server = spec.cell.server->name;
+  result.client = spec.cell.client->name;
   result.test = spec.measurement->test.name;
   return result;
 }

@@ -11,24 +11,19 @@
 #include <string>
 
 #include "results/results.h"
-#include "runner/implementations.h"
-#include "testcases/measurements.h"
+#include "runner/cell.h"
+#include "testcases/registry.h"
 
 namespace qir::runner {
 
-/// What one measurement runs and where; the fields mean what CellSpec's do.
+/// What one measurement runs and where.
 struct MeasurementSpec {
-  const Implementation* server = nullptr;
-  const Implementation* client = nullptr;
   const testcases::Measurement* measurement = nullptr;
-  std::string log_dir;       ///< <run log dir>/<server>_<client>/<measurement>; repetitions below it
-  std::string relative_log;  ///< the same, relative to the run's log dir
-  std::string work_dir;      ///< scratch; each repetition uses <work_dir>/<k>
-  std::string netns_prefix;  ///< each repetition's namespaces are <prefix>r<k>-...
-  std::string qir_binary;
-  uint64_t seed = 0;         ///< repetition k runs with a seed derived from it and k
-  std::string scenario;      ///< overrides the measurement's; empty = its own
-  bool keep_files_on_failure = false;
+  /// The pair and the run's settings, as for a cell: log_dir is
+  /// <run log dir>/<server>_<client>/<measurement> with the repetitions below it; repetition k
+  /// works in <work_dir>/<k>, names its namespaces <netns_prefix>r<k>-... and runs with seed + k.
+  /// `test` and `cross_traffic` come from the measurement.
+  CellSpec cell;
 };
 
 /// Called after each repetition with its 1-based number.
@@ -49,7 +44,7 @@ struct SimHeadroom {
 SimHeadroom ParseSimSummary(const std::string& sim_log_text);
 
 /// Whether the simulator kept up: summary present, no ring drops or send errors, and its CPU
-/// time at most kMaxSimCpuShare of the repetition's wall time; else the reason it did not.
+/// time at most kMaxSimCpuShare of the transfer's duration (`wall_s`); else the reason it did not.
 inline constexpr double kMaxSimCpuShare = 0.7;
 std::string SimBottleneckReason(const SimHeadroom& headroom, double wall_s);
 

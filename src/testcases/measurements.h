@@ -24,14 +24,6 @@ struct Measurement {
   bool needs_sim_headroom = false;
 };
 
-extern const Measurement kGoodput;
-extern const Measurement kCrossTraffic;
-extern const Measurement kGoodput100m;
-extern const Measurement kGoodput1g;
-
-/// Every measurement, in run order (the reference's two first).
-const std::vector<const Measurement*>& AllMeasurements();
-/// The measurement named `name`, or nullptr.
-const Measurement* FindMeasurement(const std::string& name);
+/// The measurements themselves are listed in registry.h, beside the test cases.
 
 }  // namespace qir::testcases

@@ -8,12 +8,7 @@ set -euo pipefail
 qir="$1"; source "$(dirname "$0")/lib.sh"
 work="$(mktemp -d /tmp/qir-it-XXXXXX)"; trap 'rm -rf "$work"' EXIT
 
-set +e
-"$qir" run -s quic-go -c quic-go -t goodput -P 2 -l "$work/logs" > "$work/stdout" 2> "$work/stderr"
-rc=$?
-set -e
-cat "$work/stdout" "$work/stderr"
-[[ $rc -eq 0 ]] || fail "qir run exited $rc"
+run_ok "$work" run -s quic-go -c quic-go -t goodput -P 2 -l "$work/logs"
 python3 - "$work/logs/result.json" <<'PY' || fail "result.json does not hold a plausible goodput measurement"
 import json, re, sys
 d = json.load(open(sys.argv[1]))
