@@ -59,6 +59,15 @@ int ListCommand(int argc, char** argv) {
                           .c_str());
     std::printf("%s", fmt::format("  {:<24} scenario: {}\n", "", t->scenario).c_str());
   }
+  std::printf("\nMeasurements (-t NAME or onlyMeasurements; %s):\n", "repetitions of one transfer, goodput in kbps");
+  for (const testcases::Measurement* m : testcases::AllMeasurements()) {
+    const testcases::TestCase& t = m->test;
+    std::printf("%s", fmt::format("  {:<20} {:<4} {}\n", t.name, t.abbr, t.desc).c_str());
+    std::printf("%s", fmt::format("  {:<24} {} repetitions; {} MiB; timeout {} s{}\n", "", m->repetitions,
+                                  t.files.sizes.at(0) / testcases::kMiB, t.timeout.count(),
+                                  m->cross_traffic ? "; TCP cubic cross traffic" : "").c_str());
+    std::printf("%s", fmt::format("  {:<24} scenario: {}\n", "", t.scenario).c_str());
+  }
   Result<std::vector<runner::Implementation>> impls = LoadAllImplementations(impl_files);
   if (!impls.ok()) return UsageError("list", impls.error().Text());
   if (Status s = runner::ApplyReplacements(&*impls, replace); !s.ok()) return UsageError("list", s.error().Text());

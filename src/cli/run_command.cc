@@ -32,6 +32,7 @@
 #include "report/result_file.h"
 #include "report/markdown.h"
 #include "report/reference_json.h"
+#include "report/measurement_table.h"
 #include "report/terminal_matrix.h"
 #include "runner/auto_unsupported.h"
 #include "runner/image_endpoints.h"
@@ -155,17 +156,33 @@ Result<std::vector<runner::Implementation>> Select(const std::vector<runner::Imp
   return out;
 }
 
-Result<std::vector<const testcases::TestCase*>> SelectTests(const std::string& list) {
-  if (list.empty()) return testcases::AllTestCases();
-  std::vector<const testcases::TestCase*> out;
+/// What -t selects: test cases and measurements.
+struct Selection {
+  std::vector<const testcases::TestCase*> tests;
+  std::vector<const testcases::Measurement*> measurements;
+};
+
+/// -t: names of tests and measurements, or the reference's onlyTests / onlyMeasurements.
+/// Empty = every test case; measurements only when named (they take minutes per pair).
+Result<Selection> SelectTests(const std::string& list) {
+  if (list.empty()) return Selection{.tests = testcases::AllTestCases()};
+  Selection out;
   for (const std::string& name : SplitList(list)) {
-    const testcases::TestCase* t = testcases::FindTestCase(name);
-    if (t == nullptr) {
+    if (name == "onlyTests") {
+      out.tests.insert(out.tests.end(), testcases::AllTestCases().begin(), testcases::AllTestCases().end());
+    } else if (name == "onlyMeasurements") {
+      out.measurements.push_back(&testcases::kGoodput);
+      out.measurements.push_back(&testcases::kCrossTraffic);
+    } else if (const testcases::TestCase* t = testcases::FindTestCase(name)) {
+      out.tests.push_back(t);
+    } else if (const testcases::Measurement* m = testcases::FindMeasurement(name)) {
+      out.measurements.push_back(m);
+    } else {
       std::string known;
       for (const testcases::TestCase* k : testcases::AllTestCases()) known += (known.empty() ? "" : ", ") + std::string(k->name);
-      return Fail(Error::kNotFound, "unknown test '" + name + "' (known: " + known + ")");
+      for (const testcases::Measurement* k : testcases::AllMeasurements()) known += ", " + std::string(k->test.name);
+      return Fail(Error::kNotFound, "unknown test '" + name + "' (known: " + known + ", onlyTests, onlyMeasurements)");
     }
-    out.push_back(t);
   }
   return out;
 }
@@ -363,8 +380,9 @@ int RunCommand(int argc, char** argv) {
     return UsageError("run", "--expect checks a whole run; with --shard, check the merged one: qir expect --check "
                              "FILE merged/result.json");
   }
-  Result<std::vector<const testcases::TestCase*>> tests = SelectTests(f.tests);
-  if (!tests.ok()) return UsageError("run", tests.error().Text());
+  Result<Selection> selection = SelectTests(f.tests);
+  if (!selection.ok()) return UsageError("run", selection.error().Text());
+  const std::vector<const testcases::TestCase*>* tests = &selection->tests;
   Result<std::vector<runner::Implementation>> all = LoadAllImplementations(f.impl_files);
   if (!all.ok()) return UsageError("run", all.error().Text());
   if (Status s = runner::ApplyReplacements(&*all, f.replace); !s.ok()) return UsageError("run", s.error().Text());
@@ -397,6 +415,7 @@ int RunCommand(int argc, char** argv) {
   if (f.seed == 0) f.seed = std::random_device{}() | (static_cast<uint64_t>(std::random_device{}()) << 32);
   if (f.jobs == 0) f.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
+                                .measurements = selection->measurements,
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
                                 .jobs = f.jobs, .seed = f.seed, .keep_files_on_failure = f.save_files,
                                 .scenario = f.scenario, .check_compliance = !f.skip_compliance,
@@ -452,6 +471,10 @@ int RunCommand(int argc, char** argv) {
                                                   : "";
   std::fprintf(stderr, "qir: %zu cell(s)%s, %d in parallel, seed %llu, logs in %s\n", total, shard_text.c_str(),
                f.jobs, static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
+  if (!selection->measurements.empty()) {
+    std::fprintf(stderr, "qir: measurement(s) %s after each pair's tests, each alone while it runs\n",
+                 f.tests.c_str());
+  }
   if (resume_point) {
     std::fprintf(stderr, "qir: resuming: %zu cell(s) already finished, %zu to run\n",
                  resume_point->earlier.cells.size(), resume_point->remaining.size());
@@ -471,8 +494,12 @@ int RunCommand(int argc, char** argv) {
       WriteJson(result_path, so_far);
       if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
     };
-    run = runner::RunMatrix(options, g_interrupted, on_done,
-                            [&](const plan::CellKey& c) { status.Started(c); });
+    auto on_measurement = [&](const results::MeasurementResult& m) {
+      std::fprintf(stderr, "%s", fmt::format("[measurement] {} {} × {}  {}  {}{}\n", Symbol(m.outcome), m.server,
+                                             m.client, m.test, m.details, m.reason).c_str());
+    };
+    run = runner::RunMatrix(options, g_interrupted, on_done, [&](const plan::CellKey& c) { status.Started(c); },
+                            on_measurement);
   }
   // The rule needs every cell: a shard leaves it to qir merge, an interrupted run to its resume.
   const bool complete = !g_interrupted;
@@ -497,8 +524,14 @@ int RunCommand(int argc, char** argv) {
       std::fprintf(stderr, "qir: %s\n", s.error().Text().c_str());
     }
   }
-  std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
-  if (f.markdown) std::printf("\n%s", report::MarkdownMatrix(run).c_str());
+  const bool matrix = !run.tests.empty() || run.measurement_tests.empty();  // measurements alone: no empty matrix
+  if (matrix) {
+    std::printf("%s", report::TerminalMatrix(run, isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr).c_str());
+  }
+  std::printf("%s", report::TerminalMeasurements(run).c_str());
+  if (f.markdown) {
+    std::printf("\n%s%s", matrix ? report::MarkdownMatrix(run).c_str() : "", report::MarkdownMeasurements(run).c_str());
+  }
   if (g_interrupted) {
     std::fprintf(stderr, "qir: interrupted; %zu of %zu cell(s) finished, results in %s (qir run --resume %s "
                  "runs the rest)\n", run.cells.size(), total, result_path.c_str(), f.log_dir.c_str());

@@ -16,6 +16,13 @@ inline constexpr const char* kSimRightV6 = "fd00:cafe:cafe:100::2";
 inline constexpr const char* kServerV4 = "198.18.100.100";
 inline constexpr const char* kServerV6 = "fd00:cafe:cafe:100::100";
 
+/// Cross-traffic hosts (measurement crosstraffic), the reference's iperf containers' .90 on
+/// the client side (the TCP receiver) and .110 on the server side (the sender).
+inline constexpr const char* kCrossClientV4 = "198.18.0.90";
+inline constexpr const char* kCrossClientV6 = "fd00:cafe:cafe:0::90";
+inline constexpr const char* kCrossServerV4 = "198.18.100.110";
+inline constexpr const char* kCrossServerV6 = "fd00:cafe:cafe:100::110";
+
 inline constexpr int kPrefixV4 = 24;  ///< each side is one /24 ...
 inline constexpr int kPrefixV6 = 64;  ///< ... and one /64
 /// Everything beyond the own subnet goes through the simulator.

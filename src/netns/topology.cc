@@ -78,31 +78,74 @@ Status AllOf(const std::vector<std::function<Status()>>& steps) {
   return first;
 }
 
+/// Turns the simulator's interface `side` into a bridge with one port per host in `hosts`
+/// (veths `<side>-0`, `<side>-1`, ... whose far ends are `eth0` there). Frames the hosts send
+/// to the simulator's address reach the bridge device, where the simulator reads them; what
+/// it sends on the bridge leaves through the port the destination MAC was learned on.
+Status WireBridge(const std::string& sim, const char* side, const std::vector<std::string>& hosts) {
+  if (Status s = Ip(sim, {"link", "add", side, "type", "bridge", "stp_state", "0", "forward_delay", "0"}); !s.ok()) {
+    return s;
+  }
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    const std::string port = std::string(side) + "-" + std::to_string(i);
+    if (Status s = Ip(sim, {"link", "add", port, "type", "veth", "peer", "name", kEndpointIf, "netns", hosts[i]});
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = IpBatch(sim, {{"link", "set", port, "master", side}, {"link", "set", port, "up"}}); !s.ok()) {
+      return s;
+    }
+    if (Status s = DisableOffloads(sim, port); !s.ok()) return s;
+  }
+  return {};
+}
+
+Status WireCrossHosts(const CellNamespaces& n) {
+  if (Status s = WireEndpoint(n.cross_client, kCrossClientV4, kCrossClientV6, kSimLeftV4, kSimLeftV6,
+                              "198.18.0.0/24", "fd00:cafe:cafe:0::/64");
+      !s.ok()) {
+    return s;
+  }
+  return WireEndpoint(n.cross_server, kCrossServerV4, kCrossServerV6, kSimRightV4, kSimRightV6,
+                      "198.18.100.0/24", "fd00:cafe:cafe:100::/64");
+}
+
 Status Wire(const CellNamespaces& n) {
-  if (Status s = AllOf({[&] { return AddNamespace(n.client); }, [&] { return AddNamespace(n.sim); },
-                        [&] { return AddNamespace(n.server); }});
-      !s.ok()) {
+  const bool cross = !n.cross_client.empty();
+  std::vector<std::function<Status()>> add;
+  for (const std::string* ns : {&n.client, &n.sim, &n.server, &n.cross_client, &n.cross_server}) {
+    if (!ns->empty()) add.push_back([ns] { return AddNamespace(*ns); });
+  }
+  if (Status s = AllOf(add); !s.ok()) {
     return s;
   }
-  if (Status s = Ip(n.sim, {"link", "add", kSimLeftIf, "type", "veth", "peer", "name", kEndpointIf,
-                            "netns", n.client});
-      !s.ok()) {
-    return s;
+  if (cross) {
+    if (Status s = WireBridge(n.sim, kSimLeftIf, {n.client, n.cross_client}); !s.ok()) return s;
+    if (Status s = WireBridge(n.sim, kSimRightIf, {n.server, n.cross_server}); !s.ok()) return s;
+  } else {
+    if (Status s = Ip(n.sim, {"link", "add", kSimLeftIf, "type", "veth", "peer", "name", kEndpointIf,
+                              "netns", n.client});
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = Ip(n.sim, {"link", "add", kSimRightIf, "type", "veth", "peer", "name",
+                              kEndpointIf, "netns", n.server});
+        !s.ok()) {
+      return s;
+    }
   }
-  if (Status s = Ip(n.sim, {"link", "add", kSimRightIf, "type", "veth", "peer", "name",
-                            kEndpointIf, "netns", n.server});
-      !s.ok()) {
-    return s;
-  }
-  return AllOf({[&] { return WireSim(n.sim); },
-                [&] {
-                  return WireEndpoint(n.client, kClientV4, kClientV6, kSimLeftV4, kSimLeftV6, "198.18.0.0/24",
-                                      "fd00:cafe:cafe:0::/64");
-                },
-                [&] {
-                  return WireEndpoint(n.server, kServerV4, kServerV6, kSimRightV4, kSimRightV6,
-                                      "198.18.100.0/24", "fd00:cafe:cafe:100::/64");
-                }});
+  std::vector<std::function<Status()>> wire = {
+      [&] { return WireSim(n.sim); },
+      [&] {
+        return WireEndpoint(n.client, kClientV4, kClientV6, kSimLeftV4, kSimLeftV6, "198.18.0.0/24",
+                            "fd00:cafe:cafe:0::/64");
+      },
+      [&] {
+        return WireEndpoint(n.server, kServerV4, kServerV6, kSimRightV4, kSimRightV6, "198.18.100.0/24",
+                            "fd00:cafe:cafe:100::/64");
+      }};
+  if (cross) wire.push_back([&] { return WireCrossHosts(n); });
+  return AllOf(wire);
 }
 
 }  // namespace
@@ -121,12 +164,16 @@ Topology& Topology::operator=(Topology&& other) noexcept {
   return *this;
 }
 
-Result<Topology> Topology::Create(const std::string& name_prefix) {
+Result<Topology> Topology::Create(const std::string& name_prefix, bool cross_traffic) {
   if (name_prefix.rfind(kNamespacePrefix, 0) != 0) {
     return Fail(Error::kInternal, "namespace names must start with qir-", name_prefix);
   }
   Topology topology;
   topology.names_ = {name_prefix + "-c", name_prefix + "-s", name_prefix + "-v"};
+  if (cross_traffic) {
+    topology.names_.cross_client = name_prefix + "-xc";
+    topology.names_.cross_server = name_prefix + "-xs";
+  }
   topology.active_ = true;
   if (Status s = Wire(topology.names_); !s.ok()) return s.error();  // destructor cleans up
   return topology;
@@ -135,8 +182,11 @@ Result<Topology> Topology::Create(const std::string& name_prefix) {
 Status Topology::Destroy() {
   if (!active_) return {};
   active_ = false;
-  return AllOf({[&] { return DeleteNamespace(names_.client); }, [&] { return DeleteNamespace(names_.sim); },
-                [&] { return DeleteNamespace(names_.server); }});
+  std::vector<std::function<Status()>> remove;
+  for (const std::string* ns : {&names_.client, &names_.sim, &names_.server, &names_.cross_client, &names_.cross_server}) {
+    if (!ns->empty()) remove.push_back([ns] { return DeleteNamespace(*ns); });
+  }
+  return AllOf(remove);
 }
 
 namespace {

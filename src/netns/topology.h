@@ -16,6 +16,8 @@ struct CellNamespaces {
   std::string client;
   std::string sim;
   std::string server;
+  std::string cross_client;  ///< cross-traffic host on the client side; empty unless asked for
+  std::string cross_server;  ///< cross-traffic host on the server side; empty unless asked for
 };
 
 /// Owns a cell's namespaces. Move-only: destroying twice would kill another
@@ -31,8 +33,12 @@ class Topology {
 
   /// Creates `<name_prefix>-c`, `-s`, `-v` (client, sim, server), wires them and
   /// disables segmentation offloads. name_prefix must start with kNamespacePrefix.
-  /// On failure everything created so far is removed.
-  static Result<Topology> Create(const std::string& name_prefix);
+  /// With `cross_traffic`, also `-xc` and `-xs`: one more host on each side
+  /// (kCrossClientV4 / kCrossServerV4), on the same segment as the endpoint: the
+  /// simulator's `left` and `right` are then bridges whose ports lead to both
+  /// hosts, so the simulator forwards and captures their packets through the
+  /// same link. On failure everything created so far is removed.
+  static Result<Topology> Create(const std::string& name_prefix, bool cross_traffic = false);
 
   const CellNamespaces& names() const { return names_; }
   /// Kills processes still inside the namespaces and deletes them. Idempotent.

@@ -58,18 +58,43 @@ ojson PairJson(const RunResults& run, const std::string& server, const std::stri
   return list;
 }
 
-/// The measurements list of one pair: the reference's {name, abbr, result, details} + outcome.
+/// qir's figures of each repetition: outcome, reason, goodput, CPU seconds per MiB, log folder.
+ojson RepetitionsJson(const MeasurementResult& m) {
+  ojson reps = ojson::array();
+  for (const results::MeasurementRepetition& rep : m.repetitions) {
+    ojson r = {{"outcome", results::OutcomeName(rep.outcome)}};
+    if (!rep.reason.empty()) r["reason"] = rep.reason;
+    if (rep.outcome == Outcome::kSucceeded) {
+      r["goodput_kbps"] = rep.goodput_kbps;
+      r["server_cpu_s_per_mib"] = rep.server_cpu_s_per_mib;
+      r["client_cpu_s_per_mib"] = rep.client_cpu_s_per_mib;
+    }
+    r["log_dir"] = rep.log_dir;
+    reps.push_back(std::move(r));
+  }
+  return reps;
+}
+
+/// The measurements list of one pair: the reference's {name, abbr, result, details} + qir's
+/// outcome, reason, mean/stddev and repetitions.
 ojson MeasurementPairJson(const RunResults& run, const std::string& server,
                           const std::string& client) {
   ojson list = ojson::array();
   for (const TestInfo& test : run.measurement_tests) {
     for (const MeasurementResult& m : run.measurements) {
       if (m.server != server || m.client != client || m.test != test.name) continue;
-      list.push_back({{"name", test.name},
-                      {"abbr", test.abbr},
-                      {"result", results::ReferenceStatus(m.outcome)},
-                      {"details", m.details},
-                      {"outcome", results::OutcomeName(m.outcome)}});
+      ojson entry = {{"name", test.name},
+                     {"abbr", test.abbr},
+                     {"result", results::ReferenceStatus(m.outcome)},
+                     {"details", m.details},
+                     {"outcome", results::OutcomeName(m.outcome)}};
+      if (!m.reason.empty()) entry["reason"] = m.reason;
+      if (m.outcome == Outcome::kSucceeded) {
+        entry["mean_kbps"] = m.mean_kbps;
+        entry["stddev_kbps"] = m.stddev_kbps;
+      }
+      entry["repetitions"] = RepetitionsJson(m);
+      list.push_back(std::move(entry));
       break;
     }
   }
@@ -308,11 +333,28 @@ class Reader {
     if (std::none_of(run_.measurement_tests.begin(), run_.measurement_tests.end(), listed)) {
       run_.measurement_tests.push_back(test->second);
     }
-    run_.measurements.push_back({.server = server,
-                                 .client = client,
-                                 .test = *name,
-                                 .outcome = *outcome,
-                                 .details = *details});
+    Result<std::string> reason = OptString(entry, path, "reason", "");
+    if (!reason) return reason.error();
+    results::MeasurementResult m{.server = server, .client = client, .test = *name, .outcome = *outcome,
+                                 .details = *details, .reason = *reason};
+    if (const json* reps = Member(entry, "repetitions"); reps != nullptr && reps->is_array()) {
+      for (const json& r : *reps) {
+        if (!r.is_object()) continue;
+        results::MeasurementRepetition rep;
+        if (const json* o = Member(r, "outcome"); o != nullptr && o->is_string()) {
+          rep.outcome = results::ParseOutcome(o->get<std::string>()).value_or(Outcome::kError);
+        }
+        auto number = [&](const char* key) {
+          const json* v = Member(r, key);
+          return v != nullptr && v->is_number() ? v->get<double>() : 0.0;
+        };
+        rep.goodput_kbps = number("goodput_kbps");
+        rep.server_cpu_s_per_mib = number("server_cpu_s_per_mib");
+        rep.client_cpu_s_per_mib = number("client_cpu_s_per_mib");
+        m.repetitions.push_back(rep);
+      }
+    }
+    run_.measurements.push_back(std::move(m));
     return {};
   }
 

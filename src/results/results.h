@@ -53,10 +53,24 @@ struct CellResult {
   /// each earlier attempt ("failed: client did not finish within 60 s"), oldest first.
   int attempts = 1;
   std::vector<std::string> earlier_attempts;
+  /// User + system CPU seconds of each endpoint's process tree (sampled from /proc while it
+  /// ran, or its wait4 rusage when larger); 0 when it never started.
+  double server_cpu_s = 0;
+  double client_cpu_s = 0;
 
   bool AutoUnsupported() const { return original_outcome.has_value(); }
   /// Succeeded, but only after failing: flaky, counted apart from clean successes.
   bool Flaky() const { return outcome == Outcome::kSucceeded && attempts > 1; }
+};
+
+/// One repetition of a measurement: a complete cell plus its figures.
+struct MeasurementRepetition {
+  Outcome outcome = Outcome::kError;
+  std::string reason;             ///< one line; empty when succeeded
+  double goodput_kbps = 0;        ///< 8 × file bytes ÷ ms of server 1-RTT packets; 0 unless succeeded
+  double server_cpu_s_per_mib = 0;  ///< server's CPU seconds (user + system) per MiB of file
+  double client_cpu_s_per_mib = 0;  ///< the client's, likewise
+  std::string log_dir;            ///< relative to RunResults::log_dir, e.g. "quic-go_ngtcp2/goodput/1"
 };
 
 /// One measurement cell (the reference's goodput / crosstraffic).
@@ -66,6 +80,10 @@ struct MeasurementResult {
   std::string test;  ///< measurement name, listed in RunResults::measurement_tests
   Outcome outcome = Outcome::kError;
   std::string details;  ///< e.g. "9559 (± 120) kbps"; empty unless succeeded
+  std::string reason;   ///< why it did not succeed ("repetition 3: ..."); empty when succeeded
+  double mean_kbps = 0;    ///< mean goodput of the repetitions; 0 unless succeeded
+  double stddev_kbps = 0;  ///< their sample standard deviation
+  std::vector<MeasurementRepetition> repetitions;  ///< in order; the last one failed when outcome did
 };
 
 /// How the run was planned and which part of the plan the file holds: result.json's

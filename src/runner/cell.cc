@@ -27,6 +27,7 @@
 #include "trace/keylog.h"
 #include "trace/pcap_writer.h"
 #include "trace/trace.h"
+#include "util/process_cpu.h"
 #include "util/subprocess.h"
 #include "util/temp_file.h"
 
@@ -43,6 +44,9 @@ constexpr milliseconds kServerReadyTimeout{10000};
 constexpr milliseconds kStopGrace{2000};
 /// The simulator's drain (it delivers what is still on the link, at most 1 s) plus its stop.
 constexpr milliseconds kSimStopTimeout{3000};
+/// The cross-traffic receiver's TCP port (iperf3's default) and how long it may take to listen.
+constexpr int kIperfPort = 5201;
+constexpr milliseconds kIperfReadyTimeout{5000};
 
 /// The folders of one cell.
 struct CellDirs {
@@ -90,9 +94,12 @@ class CellRun {
   /// client starts only once both are ready.
   std::optional<Ending> SpawnSimulator();
   std::optional<Ending> AwaitSimulator();
+  std::optional<Ending> StartCrossTraffic();
   std::optional<Ending> StartServer();
   std::optional<Ending> RunClient();
   void StopAll();
+  /// Samples both endpoints' process trees (util/process_cpu.h) into the CPU totals.
+  void SampleCpu();
   Ending Judge();
   /// A crash of either endpoint overrides every verdict but "unsupported".
   std::optional<Ending> CrashOf() const;
@@ -113,6 +120,9 @@ class CellRun {
   netns::Topology topology_;
   util::Child sim_, server_, client_;
   std::string sim_done_;  ///< the simulator's --done-file
+  util::Child cross_receiver_, cross_sender_;  ///< iperf3 -s beside the client, iperf3 -c beside the server
+  double server_cpu_s_ = 0, client_cpu_s_ = 0;  ///< largest CPU totals seen (samples, rusage)
+  bool sim_ready_ = false;  ///< AwaitSimulator saw its ready file
   util::ScopedFd sim_ready_port_;
   bool client_stopped_ = false, server_stopped_ = false;  ///< qir signalled them to stop  ///< sim:57832, open from "server ready" to the cell's end
   std::string keylog_path_;  ///< the key log the checks used; empty when none
@@ -132,7 +142,7 @@ std::optional<Ending> CellRun::Prepare() {
     return Ending{Outcome::kError, "certificates: " + s.error().Text()};
   }
   if (Status s = netns::WriteHostsFile(dirs_.hosts); !s.ok()) return Ending{Outcome::kError, s.error().Text()};
-  Result<netns::Topology> topology = netns::Topology::Create(spec_.netns_prefix);
+  Result<netns::Topology> topology = netns::Topology::Create(spec_.netns_prefix, spec_.cross_traffic);
   if (!topology.ok()) return Ending{Outcome::kError, "namespaces: " + topology.error().Text()};
   topology_ = std::move(*topology);
   log_.Line(fmt::format("namespaces {} / {} / {} ready, {} file(s) generated", topology_.names().client,
@@ -157,6 +167,7 @@ std::optional<Ending> CellRun::SpawnSimulator() {
 }
 
 std::optional<Ending> CellRun::AwaitSimulator() {
+  if (sim_ready_) return std::nullopt;
   const std::string ready = spec_.work_dir + "/sim-ready";
   const auto deadline = std::chrono::steady_clock::now() + kSimReadyTimeout;
   while (!fs::exists(ready)) {
@@ -167,6 +178,54 @@ std::optional<Ending> CellRun::AwaitSimulator() {
     std::this_thread::sleep_for(milliseconds(5));
   }
   log_.Line("simulator ready (pid " + std::to_string(sim_.pid()) + ")");
+  sim_ready_ = true;
+  return std::nullopt;
+}
+
+/// True once the process `pid` (in its namespace) listens on TCP `port` (/proc/<pid>/net/tcp{,6}).
+bool ListensOn(pid_t pid, int port) {
+  const std::string want = fmt::format(":{:04X} ", port);
+  for (const char* table : {"tcp", "tcp6"}) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/net/" + table);
+    for (std::string line; std::getline(in, line);) {
+      // "  sl  local_address rem_address   st ..."; state 0A = LISTEN
+      const size_t local = line.find(want);
+      if (local != std::string::npos && line.find(" 0A ", local) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<Ending> CellRun::StartCrossTraffic() {
+  if (!spec_.cross_traffic) return std::nullopt;
+  const std::string dir = spec_.log_dir + "/cross";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const std::string port = std::to_string(kIperfPort);
+  Result<util::Child> receiver = util::Spawn(
+      {.argv = {spec_.qir_binary, "_exec", "--netns", topology_.names().cross_client, "--", "iperf3", "-s", "-1",
+                "-B", netns::kCrossClientV4, "-p", port, "-i", "5", "--forceflush"},
+       .stdout_path = dir + "/iperf3-receiver.log"});
+  if (!receiver.ok()) return Ending{Outcome::kError, "cross traffic: iperf3 -s: " + receiver.error().Text()};
+  cross_receiver_ = std::move(*receiver);
+  const auto deadline = std::chrono::steady_clock::now() + kIperfReadyTimeout;
+  while (!ListensOn(cross_receiver_.pid(), kIperfPort)) {
+    if (cross_receiver_.Poll().ok() || std::chrono::steady_clock::now() > deadline) {
+      return Ending{Outcome::kError, "cross traffic: iperf3 -s did not listen: " + TailOf(dir + "/iperf3-receiver.log")};
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  // Longer than the test may take; stopped when the client ends.
+  const std::string seconds = std::to_string(spec_.test->timeout.count() + 60);
+  Result<util::Child> sender = util::Spawn(
+      {.argv = {spec_.qir_binary, "_exec", "--netns", topology_.names().cross_server, "--", "iperf3", "-c",
+                netns::kCrossClientV4, "-B", netns::kCrossServerV4, "-p", port, "-C", "cubic", "-t", seconds,
+                "-i", "5", "--forceflush"},
+       .stdout_path = dir + "/iperf3-sender.log"});
+  if (!sender.ok()) return Ending{Outcome::kError, "cross traffic: iperf3 -c: " + sender.error().Text()};
+  cross_sender_ = std::move(*sender);
+  log_.Line(fmt::format("cross traffic: TCP cubic {} → {} (iperf3, pids {} / {})", netns::kCrossServerV4,
+                        netns::kCrossClientV4, cross_sender_.pid(), cross_receiver_.pid()));
   return std::nullopt;
 }
 
@@ -245,7 +304,13 @@ std::optional<Ending> CellRun::RunClient() {
   return std::nullopt;
 }
 
+void CellRun::SampleCpu() {
+  if (client_.running()) client_cpu_s_ = std::max(client_cpu_s_, util::ProcessTreeCpuSeconds(client_.pid()));
+  if (server_.running()) server_cpu_s_ = std::max(server_cpu_s_, util::ProcessTreeCpuSeconds(server_.pid()));
+}
+
 void CellRun::StopAll() {
+  SampleCpu();
   if (client_.running()) {
     client_stopped_ = true;
     log_.Line("client stopped: " + client_.Stop(kStopGrace).Describe());
@@ -255,6 +320,12 @@ void CellRun::StopAll() {
     log_.Line("server stopped: " + server_.Stop(kStopGrace).Describe());
   } else if (server_.pid() > 0) {
     log_.Line("server had ended by itself: " + server_.exit_info().Describe());
+  }
+  if (client_.pid() > 0) client_cpu_s_ = std::max(client_cpu_s_, client_.exit_info().cpu_s);
+  if (server_.pid() > 0) server_cpu_s_ = std::max(server_cpu_s_, server_.exit_info().cpu_s);
+  if (cross_sender_.running()) log_.Line("cross traffic sender stopped: " + cross_sender_.Stop(kStopGrace).Describe());
+  if (cross_receiver_.running()) {
+    log_.Line("cross traffic receiver stopped: " + cross_receiver_.Stop(kStopGrace).Describe());
   }
   sim_ready_port_.Reset();
   if (sim_.running()) {
@@ -376,6 +447,9 @@ CellResult CellRun::Run() {
   const auto start = std::chrono::steady_clock::now();
   std::optional<Ending> ending = Prepare();
   if (!ending) ending = SpawnSimulator();
+  // Cross traffic runs through the simulator from before the server starts.
+  if (!ending && spec_.cross_traffic) ending = AwaitSimulator();
+  if (!ending) ending = StartCrossTraffic();
   if (!ending) ending = StartServer();
   if (!ending) ending = AwaitSimulator();
   if (!ending) ending = RunClient();
@@ -394,7 +468,7 @@ CellResult CellRun::Run() {
   CellResult result{.server = spec_.server->name, .client = spec_.client->name, .test = spec_.test->name,
                     .outcome = ending->outcome, .reason = ending->reason,
                     .duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                    .log_dir = spec_.relative_log};
+                    .log_dir = spec_.relative_log, .server_cpu_s = server_cpu_s_, .client_cpu_s = client_cpu_s_};
   log_.Line(fmt::format("verdict: {}{}{}", results::OutcomeName(result.outcome), result.reason.empty() ? "" : ": ",
                         result.reason));
   WriteReplay();

@@ -31,6 +31,10 @@ struct CellSpec {
   /// `qir run` arguments that rerun exactly this cell (same implementations, test, run seed and
   /// scenario, so the same files and simulator decisions); written to output.txt and replay.json.
   std::vector<std::string> replay_args;
+  /// A TCP Cubic bulk flow (iperf3) from a host beside the server to one beside the client,
+  /// through the simulator, from before the server starts until the client ends (the
+  /// reference's crosstraffic measurement). Its logs go to <log_dir>/cross/.
+  bool cross_traffic = false;
 };
 
 /// Runs the cell. Never throws; setup failures become Outcome::kError with a reason.

@@ -3,6 +3,7 @@
 // appended under a mutex and handed to the callback in completion order.
 #include "runner/matrix.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -10,6 +11,8 @@
 
 #include "netns/topology.h"
 #include "runner/cell.h"
+#include "runner/exclusive_gate.h"
+#include "runner/measurement.h"
 #include "runner/retries.h"
 #include "runner/compliance.h"
 #include "runner/resume.h"
@@ -22,7 +25,8 @@ namespace {
 struct PlannedCell {
   const Implementation* server;
   const Implementation* client;
-  const testcases::TestCase* test;
+  const testcases::TestCase* test;  ///< for a measurement: its repetitions' test
+  const testcases::Measurement* measurement = nullptr;
 };
 
 const Implementation* ByName(const std::vector<Implementation>& impls, const std::string& name) {
@@ -46,6 +50,26 @@ std::vector<PlannedCell> Plan(const MatrixOptions& o) {
   for (const plan::CellKey& k : keys) {
     PlannedCell c{ByName(o.servers, k.server), ByName(o.clients, k.client), TestByName(o.tests, k.test)};
     if (c.server != nullptr && c.client != nullptr && c.test != nullptr) cells.push_back(c);
+  }
+  // Measurements after each planned pair's tests (a shard measures the pairs it runs).
+  std::vector<PlannedCell> measured;
+  for (const PlannedCell& c : cells) {
+    if (o.measurements.empty() || c.measurement != nullptr) continue;
+    const bool seen = std::any_of(measured.begin(), measured.end(), [&](const PlannedCell& m) {
+      return m.server == c.server && m.client == c.client;
+    });
+    if (!seen) measured.push_back(c);
+  }
+  if (o.tests.empty()) {  // measurements only: every pair of the selection
+    for (const Implementation& client : o.clients) {
+      for (const Implementation& server : o.servers) {
+        if (!o.must_include.empty() && server.name != o.must_include && client.name != o.must_include) continue;
+        measured.push_back({&server, &client, nullptr});
+      }
+    }
+  }
+  for (const PlannedCell& pair : measured) {
+    for (const testcases::Measurement* m : o.measurements) cells.push_back({pair.server, pair.client, &m->test, m});
   }
   return cells;
 }
@@ -85,7 +109,7 @@ uint64_t CellSeed(uint64_t run_seed, const std::string& server, const std::strin
 }
 
 results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& interrupted, const CellDone& on_done,
-                              const CellStarted& on_start) {
+                              const CellStarted& on_start, const MeasurementDone& on_measurement) {
   results::RunResults run;
   run.start_time = o.earlier != nullptr ? o.earlier->start_time : Now();
   if (o.earlier != nullptr) {
@@ -101,12 +125,16 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
     for (const Implementation& i : *impls) run.urls[i.name] = i.url;
   }
   for (const testcases::TestCase* t : o.tests) run.tests.push_back({t->name, t->abbr, t->desc});
+  for (const testcases::Measurement* m : o.measurements) {
+    run.measurement_tests.push_back({m->test.name, m->test.abbr, m->test.desc});
+  }
 
   const std::vector<PlannedCell> cells = Plan(o);
   const std::string scratch = o.scratch_root + "/qir-run-" + RunId();
   std::atomic<size_t> next{0};
   std::mutex mu;
   ComplianceCache compliance;
+  ExclusiveGate gate;
   auto PairCompliant = [&](const PlannedCell& c, size_t i) {
     const std::string where = scratch + "/compliance-" + std::to_string(i);
     const std::string prefix = "qir-" + RunId() + "-" + std::to_string(i);
@@ -117,8 +145,9 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   auto worker = [&] {
     for (size_t i = next++; i < cells.size() && !interrupted; i = next++) {
       const PlannedCell& c = cells[i];
+      ExclusiveGate::Hold hold(gate, /*exclusive=*/c.measurement != nullptr);
       if (o.check_compliance && !PairCompliant(c, i)) continue;
-      if (on_start) {
+      if (on_start && c.measurement == nullptr) {
         std::lock_guard<std::mutex> lock(mu);
         on_start({c.server->name, c.client->name, c.test->name});
       }
@@ -132,6 +161,14 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
                     .scenario = o.scenario,
                     .keep_files_on_failure = o.keep_files_on_failure,
                     .replay_args = ReplayArgs(o, c)};
+      if (c.measurement != nullptr) {
+        results::MeasurementResult result = RunMeasurement({.measurement = c.measurement, .cell = spec}, interrupted);
+        std::lock_guard<std::mutex> lock(mu);
+        run.measurements.push_back(result);
+        run.end_time = Now();
+        if (on_measurement) on_measurement(result);
+        continue;
+      }
       results::CellResult result = RunCellWithRetries(spec, o.retries, interrupted);
       if (interrupted && StoppedByInterrupt(result)) continue;  // not finished: a resume runs it again
       std::lock_guard<std::mutex> lock(mu);

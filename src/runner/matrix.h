@@ -13,7 +13,7 @@
 #include "plan/plan.h"
 #include "results/results.h"
 #include "runner/implementations.h"
-#include "testcases/test_case.h"
+#include "testcases/registry.h"
 
 namespace qir::runner {
 
@@ -22,6 +22,8 @@ struct MatrixOptions {
   std::vector<Implementation> servers;               ///< in matrix order
   std::vector<Implementation> clients;               ///< in matrix order
   std::vector<const testcases::TestCase*> tests;     ///< in run order
+  /// Measurements, after each pair's tests; each runs alone (no other cell meanwhile).
+  std::vector<const testcases::Measurement*> measurements;
   std::string log_dir;                               ///< must not exist yet... created here
   std::string scratch_root = "/tmp";                 ///< where qir-run-<pid>/ scratch folders go
   std::string qir_binary;                            ///< this executable, absolute
@@ -53,9 +55,13 @@ using CellStarted = std::function<void(const plan::CellKey&)>;
 /// Called after each cell, from the thread that ran it (calls are serialized).
 using CellDone = std::function<void(const results::CellResult&, const results::RunResults& so_far)>;
 
+/// Called after each measurement of a pair, likewise serialized.
+using MeasurementDone = std::function<void(const results::MeasurementResult&)>;
+
 /// Runs every cell; stops starting new ones once `interrupted` is set.
 results::RunResults RunMatrix(const MatrixOptions& options, const std::atomic<bool>& interrupted,
-                              const CellDone& on_done, const CellStarted& on_start = nullptr);
+                              const CellDone& on_done, const CellStarted& on_start = nullptr,
+                              const MeasurementDone& on_measurement = {});
 
 /// The seed of one cell: a mix of the run's seed and the cell's coordinates,
 /// so re-running one cell with the same seed reproduces it.

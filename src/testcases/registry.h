@@ -1,9 +1,11 @@
-// All test cases, in the reference's run order (one table, like ninja's kTools[]).
+// All test cases and measurements, in the reference's run order (one table each, like
+// ninja's kTools[]).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "testcases/measurements.h"
 #include "testcases/test_case.h"
 
 namespace qir::testcases {
@@ -32,9 +34,17 @@ extern const TestCase kRebindAddr;
 extern const TestCase kConnectionMigration;
 extern const TestCase kVersionNegotiation;
 
+extern const Measurement kGoodput;
+extern const Measurement kCrossTraffic;
+extern const Measurement kGoodput100m;
+extern const Measurement kGoodput1g;
+
 /// Every test case qir knows, in run order.
 const std::vector<const TestCase*>& AllTestCases();
 /// The test named `name` (matrix name), or nullptr.
 const TestCase* FindTestCase(const std::string& name);
+/// Every measurement, the reference's two first; then the one named `name`, or nullptr.
+const std::vector<const Measurement*>& AllMeasurements();
+const Measurement* FindMeasurement(const std::string& name);
 
 }  // namespace qir::testcases

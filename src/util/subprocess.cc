@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,8 +29,10 @@ ErrorInfo Errno(const std::string& call, const std::string& arg = {}) {
   return Fail(Error::kIo, call + ": " + std::strerror(errno), arg);
 }
 
-ExitInfo FromWaitStatus(int status) {
+ExitInfo FromWaitStatus(int status, const rusage& usage) {
   ExitInfo info;
+  info.cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+               static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   if (WIFEXITED(status)) {
     info.code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {
@@ -156,11 +159,12 @@ Result<ExitInfo> Child::Wait(std::chrono::milliseconds timeout) {
     close(pidfd);
   }
   int status = 0;
-  pid_t rc = waitpid(pid_, &status, WNOHANG);
+  rusage usage{};
+  pid_t rc = wait4(pid_, &status, WNOHANG, &usage);
   if (rc == 0) return Fail(Error::kTimeout, "process still running", std::to_string(pid_));
   if (rc < 0) return Errno("waitpid", std::to_string(pid_));
   reaped_ = true;
-  exit_ = FromWaitStatus(status);
+  exit_ = FromWaitStatus(status, usage);
   return exit_;
 }
 
@@ -185,9 +189,10 @@ ExitInfo Child::Stop(std::chrono::milliseconds grace) {
   if (!waited.ok()) {
     // Unkillable (D state). Reap blocking rather than leave a zombie.
     int status = 0;
-    waitpid(pid_, &status, 0);
+    rusage usage{};
+    wait4(pid_, &status, 0, &usage);
     reaped_ = true;
-    exit_ = FromWaitStatus(status);
+    exit_ = FromWaitStatus(status, usage);
   }
   return exit_;
 }

@@ -17,6 +17,9 @@ namespace qir::util {
 struct ExitInfo {
   int code = -1;    ///< exit code when it exited; -1 when killed by a signal
   int signal = 0;   ///< terminating signal; 0 when it exited
+  /// User + system CPU seconds of the child and of every descendant it waited for (wait4's
+  /// rusage); 0 until reaped.
+  double cpu_s = 0;
   /// "exit 0", "exit 127", "killed by SIGKILL".
   std::string Describe() const;
   bool Succeeded() const { return code == 0; }

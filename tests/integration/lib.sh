@@ -42,3 +42,12 @@ sim_topology() {
   ip -n "$S" route add 198.18.0.0/15 via 198.18.100.2
   ip -n "$S" -6 route add fd00:cafe:cafe::/48 via fd00:cafe:cafe:100::2
 }
+
+# run_ok WORK ARGS...: runs "$qir" ARGS with stdout and stderr in WORK/stdout and WORK/stderr,
+# prints both, and fails the test unless it exited 0.
+run_ok() {
+  local work=$1 rc=0; shift
+  "$qir" "$@" > "$work/stdout" 2> "$work/stderr" || rc=$?
+  cat "$work/stdout" "$work/stderr"
+  [[ $rc -eq 0 ]] || fail "qir $1 exited $rc"
+}
