@@ -13,6 +13,7 @@
 #include "report/junit.h"
 #include "report/log_links.h"
 #include "report/markdown.h"
+#include "report/measurement_table.h"
 #include "report/result_file.h"
 #include "report/terminal_matrix.h"
 
@@ -42,10 +43,10 @@ int ReportCommand(int argc, char** argv) {
     std::fprintf(stderr, "qir report: wrote %s\n", junit.c_str());
   }
   if (markdown) {
-    std::printf("%s", report::MarkdownMatrix(*run).c_str());
+    std::printf("%s%s", report::MarkdownMatrix(*run).c_str(), report::MarkdownMeasurements(*run).c_str());
   } else if (out_dir.empty() && junit.empty()) {
     const bool color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    std::printf("%s", report::TerminalMatrix(*run, color).c_str());
+    std::printf("%s%s", report::TerminalMatrix(*run, color).c_str(), report::TerminalMeasurements(*run).c_str());
   }
   return 0;
 }
