@@ -9,6 +9,7 @@
 #include "cli/expect_gate.h"
 #include "report/expectations.h"
 #include "report/result_file.h"
+#include "util/temp_file.h"
 
 namespace qir::cli {
 
@@ -36,7 +37,7 @@ int ExpectCommand(int argc, char** argv) {
     std::printf("%s", text.c_str());
     return 0;
   }
-  if (Status s = report::WriteTextFile(output, text); !s.ok()) {
+  if (Status s = util::WriteFileAtomically(output, text); !s.ok()) {
     return UsageError("expect", s.error().Text());
   }
   std::fprintf(stderr, "qir expect: wrote %s\n", output.c_str());

@@ -15,6 +15,7 @@
 #include "report/reference_json.h"
 #include "report/result_file.h"
 #include "runner/auto_unsupported.h"
+#include "util/temp_file.h"
 
 namespace qir::cli {
 namespace {
@@ -63,7 +64,7 @@ int MergeCommand(int argc, char** argv) {
   }
   std::error_code ec;
   fs::create_directories(out_dir, ec);
-  if (Status s = report::WriteTextFile(output, report::ToReferenceJson(*merged).dump(2) + "\n"); !s.ok()) {
+  if (Status s = util::WriteFileAtomically(output, report::ToReferenceJson(*merged).dump(2) + "\n"); !s.ok()) {
     return UsageError("merge", s.error().Text());
   }
   if (!logs_to.empty()) {

@@ -16,6 +16,7 @@
 #include "report/measurement_table.h"
 #include "report/result_file.h"
 #include "report/terminal_matrix.h"
+#include "util/temp_file.h"
 
 namespace qir::cli {
 
@@ -37,7 +38,7 @@ int ReportCommand(int argc, char** argv) {
     std::fprintf(stderr, "qir report: wrote %s\n", page->c_str());
   }
   if (!junit.empty()) {
-    if (Status s = report::WriteTextFile(junit, report::JunitXml(*run)); !s.ok()) {
+    if (Status s = util::WriteFileAtomically(junit, report::JunitXml(*run)); !s.ok()) {
       return UsageError("report", s.error().Text());
     }
     std::fprintf(stderr, "qir report: wrote %s\n", junit.c_str());

@@ -44,6 +44,7 @@
 #include "sim/scenario.h"
 #include "testcases/registry.h"
 #include "util/subprocess.h"
+#include "util/temp_file.h"
 
 namespace qir::cli {
 namespace {
@@ -203,7 +204,7 @@ Status BuildImplementations(const std::vector<runner::Implementation>& impls) {
 
 /// Writes result.json atomically (util::WriteFileAtomically), so a reader never sees half a file.
 void WriteJson(const std::string& path, const results::RunResults& run) {
-  if (Status s = report::WriteTextFile(path, report::ToReferenceJson(run).dump(2) + "\n"); !s.ok()) {
+  if (Status s = util::WriteFileAtomically(path, report::ToReferenceJson(run).dump(2) + "\n"); !s.ok()) {
     std::fprintf(stderr, "qir: %s\n", s.error().Text().c_str());
   }
 }
@@ -520,7 +521,7 @@ int RunCommand(int argc, char** argv) {
     std::fprintf(stderr, "qir: %s\n", page.error().Text().c_str());
   }
   if (!f.junit_path.empty()) {
-    if (Status s = report::WriteTextFile(f.junit_path, report::JunitXml(run)); !s.ok()) {
+    if (Status s = util::WriteFileAtomically(f.junit_path, report::JunitXml(run)); !s.ok()) {
       std::fprintf(stderr, "qir: %s\n", s.error().Text().c_str());
     }
   }

@@ -15,8 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "image/cache_index.h"
 #include "image/digest.h"
@@ -52,11 +50,9 @@ class ScopedDir {
 std::string EntryName(const std::string& digest) { return "sha256-" + DigestHex(digest); }
 
 Result<std::string> ReadSmallFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Error::kNotFound, "cannot read " + path, path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = util::ReadFileText(path);
+  if (!text) return Fail(Error::kNotFound, "cannot read " + path, path);
+  return std::move(*text);
 }
 
 Status WriteSynced(const std::string& path, const std::string& text) {

@@ -4,11 +4,10 @@
 #include "image/image_source.h"
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "image/digest.h"
+#include "util/temp_file.h"
 
 namespace qir::image {
 namespace {
@@ -25,12 +24,9 @@ bool IsIndexType(const std::string& media_type) {
 }
 
 Result<std::string> ReadFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Fail(Error::kNotFound, what + ": missing " + fs::path(path).filename().string(), path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = util::ReadFileText(path);
+  if (!text) return Fail(Error::kNotFound, what + ": missing " + fs::path(path).filename().string(), path);
+  return std::move(*text);
 }
 
 Result<json> ReadJson(const std::string& path, const std::string& what) {

@@ -4,8 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "util/temp_file.h"
 
@@ -77,14 +75,12 @@ Status WritePlanFile(const std::string& dir, const PlanFile& plan) {
 
 Result<PlanFile> LoadPlanFile(const std::string& dir) {
   const std::string path = dir + "/" + kPlanFileName;
-  std::ifstream in(path);
-  if (!in) {
+  std::optional<std::string> text = util::ReadFileText(path);
+  if (!text) {
     return Fail(Error::kNotFound, dir + " has no " + kPlanFileName +
                                       ": not the log folder of a qir run (or of one before --resume)");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  json doc = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Fail(Error::kParse, path + " is not JSON (truncated?)");
   Result<PlanFile> plan = PlanFromJson(doc);
   if (!plan) return Fail(Error::kParse, path + ": " + plan.error().message.substr(11));

@@ -3,10 +3,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "report/matrix_cells.h"
+#include "util/temp_file.h"
 
 namespace qir::report {
 namespace {
@@ -79,11 +78,9 @@ Result<std::vector<ExpectRule>> ParseExpectations(std::string_view text, const s
 }
 
 Result<std::vector<ExpectRule>> LoadExpectations(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Error::kNotFound, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseExpectations(text.str(), path);
+  std::optional<std::string> text = util::ReadFileText(path);
+  if (!text) return Fail(Error::kNotFound, "cannot read " + path + ": " + std::strerror(errno));
+  return ParseExpectations(*text, path);
 }
 
 bool WildcardMatch(std::string_view pattern, std::string_view name) {

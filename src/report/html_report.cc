@@ -14,6 +14,7 @@
 #include "report/matrix_cells.h"
 #include "report/result_file.h"
 #include "report/xml_text.h"
+#include "util/temp_file.h"
 
 namespace qir::report {
 namespace {
@@ -268,7 +269,7 @@ Result<std::string> WriteHtmlReport(const RunResults& run, const std::string& lo
   std::filesystem::create_directories(report_dir, ec);
   if (ec) return Fail(Error::kIo, "cannot create " + report_dir + ": " + ec.message());
   const std::string path = (std::filesystem::path(report_dir) / kHtmlReportFile).string();
-  Status s = WriteTextFile(path, HtmlReport(run, {.log_root = log_root, .report_dir = report_dir}));
+  Status s = util::WriteFileAtomically(path, HtmlReport(run, {.log_root = log_root, .report_dir = report_dir}));
   if (!s.ok()) return s.error();
   return path;
 }

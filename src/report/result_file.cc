@@ -4,9 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "report/reference_json.h"
 #include "util/temp_file.h"
@@ -29,13 +27,11 @@ Result<results::RunResults> LoadResultFile(const std::string& path) {
     return Fail(Error::kNotFound,
                 "cannot read " + path + ": it is a folder (give its result.json)");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Error::kNotFound, "cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::optional<std::string> text = util::ReadFileText(path);
+  if (!text) return Fail(Error::kNotFound, "cannot read " + path + ": " + std::strerror(errno));
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text.str());
+    doc = nlohmann::json::parse(*text);
   } catch (const nlohmann::json::exception& e) {
     return Fail(Error::kParse, path + " is not JSON: " + ParseMessage(e.what()));
   }
@@ -49,10 +45,6 @@ Result<results::RunResults> LoadResultFile(const std::string& path) {
                 run.error().arg);
   }
   return run;
-}
-
-Status WriteTextFile(const std::string& path, const std::string& text) {
-  return util::WriteFileAtomically(path, text);
 }
 
 }  // namespace qir::report

@@ -15,8 +15,4 @@ namespace qir::report {
 /// column 1: ...", "x.json is not a result.json: missing key "servers" (/servers)".
 Result<results::RunResults> LoadResultFile(const std::string& path);
 
-/// Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a
-/// file. Errors: kIo with the path and strerror.
-Status WriteTextFile(const std::string& path, const std::string& text);
-
 }  // namespace qir::report

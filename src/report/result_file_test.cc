@@ -1,4 +1,4 @@
-// Tests for LoadResultFile / WriteTextFile: a good file, and each kind of bad input giving one
+// Tests for LoadResultFile and writing reports through util::WriteFileAtomically: a good file, and each kind of bad input giving one
 // line that names the file.
 #include "report/result_file.h"
 
@@ -11,6 +11,7 @@
 
 #include "report/reference_json.h"
 #include "report/report_test_util.h"
+#include "util/temp_file.h"
 
 namespace qir::report {
 namespace {
@@ -31,7 +32,7 @@ std::string Write(const std::string& name, const std::string& text) {
 
 TEST(ResultFileTest, WrittenFileLoadsBack) {
   const std::string path = Scratch("good.json");
-  ASSERT_TRUE(WriteTextFile(path, ToReferenceJson(SampleRun()).dump(2)).ok());
+  ASSERT_TRUE(util::WriteFileAtomically(path, ToReferenceJson(SampleRun()).dump(2)).ok());
   EXPECT_FALSE(fs::exists(path + ".tmp"));
   Result<results::RunResults> run = LoadResultFile(path);
   ASSERT_TRUE(run.ok()) << run.error().Text();
@@ -72,7 +73,7 @@ TEST(ResultFileTest, BadInputIsOneLineNamingTheFile) {
 }
 
 TEST(ResultFileTest, UnwritablePathIsAnError) {
-  Status s = WriteTextFile("/nonexistent-dir/x.xml", "x");
+  Status s = util::WriteFileAtomically("/nonexistent-dir/x.xml", "x");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Error::kIo);
   EXPECT_NE(s.error().Text().find("/nonexistent-dir/x.xml"), std::string::npos);

@@ -4,11 +4,11 @@
 #include <signal.h>
 #include <string.h>
 
-#include <array>
-#include <fstream>
 #include <algorithm>
-#include <sstream>
+#include <array>
 #include <string_view>
+
+#include "util/temp_file.h"
 
 namespace qir::runner {
 namespace {
@@ -72,10 +72,8 @@ std::optional<std::string> CrashReason(const std::string& role, const EndpointEn
   if (exit.code > 128 && IsCrashSignal(exit.code - 128)) {
     return role + " " + exit.Describe() + " (128 + SIG" + sigabbrev_np(exit.code - 128) + ": its program crashed)";
   }
-  std::ifstream in(output_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (std::optional<std::string> line = FirstCrashLine(text.str())) return role + ": " + *line;
+  if (std::optional<std::string> line = FirstCrashLine(util::ReadFileText(output_path).value_or("")))
+    return role + ": " + *line;
   return std::nullopt;
 }
 

@@ -19,6 +19,7 @@
 #include "runner/measurement_math.h"
 #include "trace/capture.h"
 #include "trace/trace.h"
+#include "util/temp_file.h"
 
 namespace qir::runner {
 namespace {
@@ -29,13 +30,6 @@ using results::Outcome;
 
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr uint8_t kIpProtoTcp = 6;
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 /// TCP payload-carrying bytes (IP lengths) from the cross-traffic sender in `pcap` between
 /// the two times; -1 when the capture cannot be read.
@@ -136,7 +130,7 @@ void Series::Figures(const std::string& log_dir, const results::CellResult& cell
   }
   // The simulator's CPU time against the transfer's duration (it idles before and after).
   const double transfer_s = 8.0 * static_cast<double>(file_bytes) / (*kbps * 1000.0);
-  const SimHeadroom headroom = ParseSimSummary(ReadText(log_dir + "/sim/sim.log"));
+  const SimHeadroom headroom = ParseSimSummary(util::ReadFileText(log_dir + "/sim/sim.log").value_or(""));
   log.Line(fmt::format("simulator cpu {:.2f} s for a {:.1f} s transfer ({:.0f} %), ring drops {}, send errors {}, "
                        "queue drops {}", headroom.cpu_s, transfer_s, 100 * headroom.cpu_s / transfer_s,
                        headroom.ring_drops, headroom.send_errors, headroom.queue_drops));

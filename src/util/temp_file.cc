@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,14 @@ Status RemoveTree(const std::string& path) {
   std::filesystem::remove_all(path, ec);
   if (ec) return Fail(Error::kIo, "remove " + path + ": " + ec.message(), path);
   return {};
+}
+
+std::optional<std::string> ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& text) {

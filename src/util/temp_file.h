@@ -1,6 +1,8 @@
-// Scoped temporary files and directories, removed when their owner goes away.
+// Files on disk: scoped temporary files and directories (removed when their owner
+// goes away), whole-file reads, atomic writes.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "util/result.h"
@@ -24,6 +26,10 @@ class TempFile {
  private:
   std::string path_;
 };
+
+/// The whole content of `path`; nullopt when it cannot be opened (errno says why), so
+/// each caller words its own error.
+std::optional<std::string> ReadFileText(const std::string& path);
 
 /// Writes `text` to `path` through `path`.tmp and a rename, so a reader never sees half a
 /// file. Errors: kIo with the path and strerror.
