@@ -19,12 +19,14 @@ declare -A no_server=([quinn]="http3 v2 connectionmigration"
   [quic-go]="v2 ecn connectionmigration")
 declare -A no_client=([quinn]="http3 v2 versionnegotiation" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
   [ngtcp2]="v2 versionnegotiation" [quic-go]="v2 ecn")
-# Cells that fail for an upstream reason, with the reason (server client → test cases).
-# quic-go 0.50's client (Go 1.23 crypto/tls) reports the ticket age from a creation time in
-# whole seconds, so its age can exceed the server's; GnuTLS's anti-replay check then rejects
-# the early data ("replay detected" in GNUTLS_DEBUG_LEVEL output), and upstream's interop
-# client, which always dials with 0-RTT, fails its streams with "0-RTT rejected".
-declare -A known_fail=(["ngtcp2 quic-go"]="resumption zerortt")
+# Cells whose verdict depends on an upstream timing bug (server client → test cases): they
+# must come out succeeded or failed (never crashed, unsupported or anything else), and the
+# test prints which. quic-go 0.50's client (Go 1.23 crypto/tls) reports the ticket age from a
+# creation time in whole seconds, so its age can exceed the server's by up to a second;
+# GnuTLS's anti-replay check then rejects the early data in some runs and not in others
+# ("replay detected" in GNUTLS_DEBUG_LEVEL output), and upstream's interop client, which
+# always dials with 0-RTT, fails its streams with "0-RTT rejected" when it does.
+declare -A known_upstream=(["ngtcp2 quic-go"]="resumption zerortt")
 interesting="handshake transfer retry resumption zerortt chacha20 keyupdate ecn http3 multiplexing"
 
 # 1. 127 for an unknown test case, run straight from the implementation folder.
@@ -58,9 +60,16 @@ for pair in "${pairs[@]}"; do
     want=succeeded
     [[ " ${no_server[$server]:-} " == *" $t "* && $t != keyupdate ]] && want=unsupported
     [[ " ${no_client[$client]:-} " == *" $t "* ]] && want=unsupported
-    [[ " ${known_fail[$server $client]:-} " == *" $t "* ]] && want=failed
     got="$(json_result "$logs.json" "$t")"
-    if [[ "$got" == failed && "$want" != failed ]]; then
+    if [[ " ${known_upstream[$server $client]:-} " == *" $t "* ]]; then
+      if [[ "$got" == succeeded || "$got" == failed ]]; then
+        echo "ok: $server × $client $t: $got (upstream ticket-age bug: either verdict is expected)"
+      else
+        echo "FAIL: $server × $client $t: $got, expected succeeded or failed"; failures=$((failures + 1))
+      fi
+      continue
+    fi
+    if [[ "$got" == failed ]]; then
       # Reruns with --retries: some cells depend on a sender's burst timing (a quiche client's 46
       # 0-RTT packets into the 25-packet queue of the zerortt link overflow it in some runs, as
       # they would in the reference's ns-3; the stacks then fall back to 1-RTT), and ngtcp2 1.11's
