@@ -37,6 +37,7 @@
 #include "runner/auto_unsupported.h"
 #include "runner/image_endpoints.h"
 #include "runner/podman_launch.h"
+#include "runner/admission.h"
 #include "runner/matrix.h"
 #include "runner/resume.h"
 #include "runner/stale_state.h"
@@ -229,7 +230,7 @@ void AddFlags(CLI::App& app, RunFlags& f) {
   app.add_flag("-m,--markdown", f.markdown, "print the matrix as Markdown too");
   app.add_option("-i,--must-include", f.must_include, "only pairs with this implementation");
   app.add_flag("-f,--save-files", f.save_files, "keep served and downloaded files of cells that did not succeed");
-  app.add_option("-P,--parallel", f.jobs, "cells run in parallel (default: number of CPUs)")->check(CLI::Range(0, 256));
+  app.add_option("-P,--parallel", f.jobs, "cells run in parallel (default 0: automatic, one per CPU and more while CPUs are idle)")->check(CLI::Range(0, 256));
   app.add_option("--seed", f.seed, "simulator and file seed (default: random, printed)");
   app.add_flag("--no-build", f.no_build, "do not run the implementations' build scripts first");
   app.add_option("--implementations", f.impl_files,
@@ -414,7 +415,6 @@ int RunCommand(int argc, char** argv) {
   if (f.log_dir.empty()) f.log_dir = DefaultLogDir();
   if (!resumed && fs::exists(f.log_dir)) return UsageError("run", "log folder already exists: " + f.log_dir);
   if (f.seed == 0) f.seed = std::random_device{}() | (static_cast<uint64_t>(std::random_device{}()) << 32);
-  if (f.jobs == 0) f.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   runner::MatrixOptions options{.servers = *servers, .clients = *clients, .tests = *tests,
                                 .measurements = selection->measurements,
                                 .log_dir = fs::absolute(f.log_dir).string(), .qir_binary = SelfPath(),
@@ -470,8 +470,12 @@ int RunCommand(int argc, char** argv) {
   const std::string shard_text = shard->count > 1 ? fmt::format(" (shard {}/{} of {})", shard->index, shard->count,
                                                                 plan.record.planned_cells)
                                                   : "";
-  std::fprintf(stderr, "qir: %zu cell(s)%s, %d in parallel, seed %llu, logs in %s\n", total, shard_text.c_str(),
-               f.jobs, static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
+  const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::string parallel =
+      f.jobs > 0 ? fmt::format("{} in parallel", f.jobs)
+                 : fmt::format("{} in parallel and up to {} while CPUs are idle", cpus, cpus * runner::kCellsPerCpu);
+  std::fprintf(stderr, "qir: %zu cell(s)%s, %s, seed %llu, logs in %s\n", total, shard_text.c_str(),
+               parallel.c_str(), static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
   if (!selection->measurements.empty()) {
     std::fprintf(stderr, "qir: measurement(s) %s after each pair's tests, each alone while it runs\n",
                  f.tests.c_str());
@@ -486,7 +490,7 @@ int RunCommand(int argc, char** argv) {
   results::RunResults run;
   {
     const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    RunStatus status(runner::Progress(*options.only, total - options.only->size(), f.jobs, now),
+    RunStatus status(runner::Progress(*options.only, total - options.only->size(), f.jobs > 0 ? f.jobs : cpus, now),
                      isatty(STDERR_FILENO) != 0);
     auto on_done = [&](const results::CellResult& c, const results::RunResults& so_far) {
       status.Finished(c, fmt::format("[{}/{}] {} {} × {}  {}  {:.1f} s{}{}\n", so_far.cells.size(), total,
@@ -538,6 +542,8 @@ int RunCommand(int argc, char** argv) {
                  "runs the rest)\n", run.cells.size(), total, result_path.c_str(), f.log_dir.c_str());
     return 130;
   }
+  std::fprintf(stderr, "qir: %zu cell(s) in %s, up to %d at once\n", run.cells.size(),
+               runner::FormatDuration(run.end_time - run.start_time).c_str(), run.peak_cells);
   int failed = run.FailedCount();
   if (failed > 0) std::fprintf(stderr, "qir: %d cell(s) failed\n", failed);
   if (!f.expect_path.empty()) return ReportExpectations(*expected, run, f.expect_path);

@@ -119,6 +119,7 @@ struct RunResults {
   std::map<std::string, std::string> noncompliant;
   /// The plan; absent in reference files and in results of a qir before sharding.
   std::optional<PlanRecord> plan;
+  int peak_cells = 0;  ///< most cells this process ran at once (not written to result.json)
 
   /// The cell for (server, client, test), or nullptr when it was not run.
   const CellResult* Find(const std::string& server, const std::string& client,

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "netns/topology.h"
+#include "runner/admission.h"
 #include "runner/cell.h"
 #include "runner/exclusive_gate.h"
 #include "runner/measurement.h"
@@ -129,7 +130,18 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
     run.measurement_tests.push_back({m->test.name, m->test.abbr, m->test.desc});
   }
 
-  const std::vector<PlannedCell> cells = Plan(o);
+  std::vector<PlannedCell> cells = Plan(o);
+  if (o.jobs != 1) {
+    // Longest time limits first (50 handshakes through loss take minutes), so that the
+    // longest cells do not start last and leave the machine to wait on one of them.
+    auto tests_end = std::find_if(cells.begin(), cells.end(), [](const PlannedCell& c) { return c.measurement; });
+    std::stable_sort(cells.begin(), tests_end,
+                     [](const PlannedCell& a, const PlannedCell& b) { return a.test->timeout > b.test->timeout; });
+  }
+  const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+  const AdmissionPolicy policy =
+      o.jobs == 0 ? AdmissionPolicy::Automatic(static_cast<int>(cpus)) : AdmissionPolicy::Fixed(o.jobs);
+  Admission admission(policy);
   const std::string scratch = o.scratch_root + "/qir-run-" + RunId();
   std::atomic<size_t> next{0};
   std::mutex mu;
@@ -147,6 +159,14 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
       const PlannedCell& c = cells[i];
       ExclusiveGate::Hold hold(gate, /*exclusive=*/c.measurement != nullptr);
       if (o.check_compliance && !PairCompliant(c, i)) continue;
+      // Measurements hold the gate alone; every other cell also waits its turn to start.
+      if (c.measurement == nullptr && !admission.Enter(interrupted)) break;
+      struct Leave {
+        Admission* a;
+        ~Leave() {
+          if (a != nullptr) a->Leave();
+        }
+      } leave{c.measurement == nullptr ? &admission : nullptr};
       if (on_start && c.measurement == nullptr) {
         std::lock_guard<std::mutex> lock(mu);
         on_start({c.server->name, c.client->name, c.test->name});
@@ -178,11 +198,12 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
     }
   };
   std::vector<std::thread> threads;
-  for (int j = 0; j < std::max(1, o.jobs); ++j) threads.emplace_back(worker);
+  for (int j = 0; j < policy.ceiling; ++j) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
   netns::AwaitBackgroundTeardowns();  // no namespace outlives the run
   (void)util::RemoveTree(scratch);
   for (const auto& [name, why] : compliance.NonCompliant()) run.noncompliant[name] = why;
+  run.peak_cells = admission.peak();
   run.end_time = Now();
   return run;
 }

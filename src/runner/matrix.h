@@ -27,7 +27,7 @@ struct MatrixOptions {
   std::string log_dir;                               ///< must not exist yet... created here
   std::string scratch_root = "/tmp";                 ///< where qir-run-<pid>/ scratch folders go
   std::string qir_binary;                            ///< this executable, absolute
-  int jobs = 1;                                      ///< cells in parallel
+  int jobs = 1;                                      ///< cells in parallel; 0 = automatic (admission.h)
   uint64_t seed = 0;                                 ///< base seed; each cell derives its own
   bool keep_files_on_failure = false;
   std::string scenario;                              ///< overrides every test's scenario; empty = theirs

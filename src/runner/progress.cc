@@ -16,6 +16,7 @@ Progress::Progress(std::vector<plan::CellKey> to_run, size_t done_before, int jo
 void Progress::Started(const plan::CellKey& cell, double now) {
   std::erase(pending_, cell);
   running_[cell] = now;
+  peak_running_ = std::max(peak_running_, running_.size());
 }
 
 void Progress::Finished(const results::CellResult& cell, double now) {
@@ -47,7 +48,9 @@ std::optional<double> Progress::EtaSeconds(double now) const {
   double work = 0;
   for (const plan::CellKey& c : pending_) work += *Estimate(c.test);
   for (const auto& [c, started] : running_) work += std::max(0.0, *Estimate(c.test) - (now - started));
-  const size_t lanes = std::min<size_t>(static_cast<size_t>(jobs_), pending_.size() + running_.size());
+  // Automatic parallelism may run more cells than `jobs`: count the most seen at once.
+  const size_t lanes = std::min<size_t>(std::max(static_cast<size_t>(jobs_), peak_running_),
+                                        pending_.size() + running_.size());
   return work / static_cast<double>(std::max<size_t>(1, lanes));
 }
 

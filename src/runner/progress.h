@@ -18,7 +18,8 @@ namespace qir::runner {
 class Progress {
  public:
   /// `to_run`: the cells this process will run; `done_before`: cells already finished (a
-  /// resumed run's); `jobs`: cells in parallel; `start`: now.
+  /// resumed run's); `jobs`: cells in parallel (automatic runs: the CPUs; the ETA counts more
+  /// lanes once more cells run at once); `start`: now.
   Progress(std::vector<plan::CellKey> to_run, size_t done_before, int jobs, double start);
 
   void Started(const plan::CellKey& cell, double now);
@@ -52,6 +53,7 @@ class Progress {
   size_t total_ = 0;
   int failed_ = 0;
   int jobs_ = 1;
+  size_t peak_running_ = 0;                      ///< most cells running at once so far
   double start_ = 0;
 };
 
