@@ -52,6 +52,19 @@ TEST(ProgressTest, UnseenTestUsesTheMeanOfAllCellsAndParallelismDivides) {
   EXPECT_DOUBLE_EQ(*p.EtaSeconds(9), 6);
 }
 
+TEST(ProgressTest, MoreCellsAtOnceThanJobsCountAsLanes) {
+  const auto cells = Cells();
+  Progress p(cells, 0, 1, 0);  // automatic parallelism: started with one lane per CPU
+  p.Started(cells[0], 0);
+  p.Started(cells[1], 0);
+  p.Started(cells[2], 0);
+  p.Finished(Done(cells[0]), 3);  // handshake: 3 s
+  p.Finished(Done(cells[1]), 3);  // transfer: 3 s
+  // 3 s of y handshake left less the 3 s it ran, and 3 s of y transfer: over 2 lanes (3 were seen,
+  // 2 cells remain).
+  EXPECT_DOUBLE_EQ(*p.EtaSeconds(3), 1.5);
+}
+
 TEST(ProgressTest, ResumedRunCountsEarlierCells) {
   Progress p({Cells()[3]}, 3, 2, 0);
   EXPECT_EQ(p.total(), 4u);
