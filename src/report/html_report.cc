@@ -11,6 +11,7 @@
 
 #include "report/html_assets.h"
 #include "report/log_links.h"
+#include "report/measurement_table.h"
 #include "report/matrix_cells.h"
 #include "report/result_file.h"
 #include "report/xml_text.h"
@@ -182,9 +183,9 @@ std::string Measurements(const RunResults& run) {
           const char* verdict = VerdictKey(MarkOf(m.outcome));
           out += fmt::format(
               "<div class=\"group\"><span class=\"r {0}\" data-v=\"{0}\" title=\"{1}: {2}\">{3}"
-              "</span> {4}</div>",
+              "</span> {4}{5}</div>",
               verdict, XmlEscape(test.name), results::OutcomeName(m.outcome), XmlEscape(test.abbr),
-              XmlEscape(m.details));
+              XmlEscape(m.details), LinkUtilisation(m) == "-" ? "" : " · " + XmlEscape(LinkUtilisation(m)));
         }
       }
       out += "</td>";

@@ -107,7 +107,8 @@ TEST(HtmlReportTest, MeasurementsTable) {
   results::RunResults run = WithGoodput(SampleRun());
   const std::string html = HtmlReport(run, {});
   ASSERT_NE(html.find("<table id=\"measurements\">"), std::string::npos);
-  EXPECT_NE(html.find("title=\"goodput: succeeded\">G</span> 9559 (± 120) kbps"), std::string::npos)
+  EXPECT_NE(html.find("title=\"goodput: succeeded\">G</span> 9559 (± 120) kbps · 96 % of 10 Mbit/s"),
+            std::string::npos)
       << html;
 }
 

@@ -16,7 +16,7 @@ namespace {
 constexpr size_t kMaxResultColumns = 120;
 
 struct Row {
-  std::string server, client, test, result, cpu;
+  std::string server, client, test, result, link, cpu;
 };
 
 /// "0.012 / 0.010" (server / client CPU seconds per MiB, mean of the repetitions); "-" without figures.
@@ -44,7 +44,7 @@ std::vector<Row> Rows(const results::RunResults& run) {
                                    ? m.details
                                    : std::string(results::OutcomeName(m.outcome)) + ": " + m.reason;
           rows.push_back({OneLine(server), OneLine(client), OneLine(test.abbr + " (" + test.name + ")"),
-                          TruncateColumns(OneLine(result), kMaxResultColumns), CpuText(m)});
+                          TruncateColumns(OneLine(result), kMaxResultColumns), LinkUtilisation(m), CpuText(m)});
           break;
         }
       }
@@ -55,21 +55,29 @@ std::vector<Row> Rows(const results::RunResults& run) {
 
 }  // namespace
 
+std::string LinkUtilisation(const results::MeasurementResult& m) {
+  if (m.outcome != results::Outcome::kSucceeded || m.link_kbps <= 0 || m.mean_kbps <= 0) return "-";
+  const double mbps = m.link_kbps / 1000;
+  const std::string rate = mbps >= 1000 ? fmt::format("{:g} Gbit/s", mbps / 1000) : fmt::format("{:g} Mbit/s", mbps);
+  return fmt::format("{:.0f} % of {}", 100 * m.mean_kbps / m.link_kbps, rate);
+}
+
 std::string TerminalMeasurements(const results::RunResults& run) {
   const std::vector<Row> rows = Rows(run);
   if (rows.empty()) return "";
-  Row head{"server", "client", "measurement", "goodput", "CPU s/MiB server / client"};
-  size_t w[4] = {head.server.size(), head.client.size(), head.test.size(), head.result.size()};
+  Row head{"server", "client", "measurement", "goodput", "link use", "CPU s/MiB server / client"};
+  size_t w[5] = {head.server.size(), head.client.size(), head.test.size(), head.result.size(), head.link.size()};
   for (const Row& r : rows) {
     w[0] = std::max(w[0], r.server.size());
     w[1] = std::max(w[1], r.client.size());
     w[2] = std::max(w[2], r.test.size());
     w[3] = std::max(w[3], DisplayWidth(r.result));
+    w[4] = std::max(w[4], r.link.size());
   }
   auto line = [&](const Row& r) {
     std::string pad(w[3] > DisplayWidth(r.result) ? w[3] - DisplayWidth(r.result) : 0, ' ');
-    return fmt::format("  {:<{}}  {:<{}}  {:<{}}  {}{}  {}\n", r.server, w[0], r.client, w[1], r.test, w[2], r.result,
-                       pad, r.cpu);
+    return fmt::format("  {:<{}}  {:<{}}  {:<{}}  {}{}  {:<{}}  {}\n", r.server, w[0], r.client, w[1], r.test, w[2],
+                       r.result, pad, r.link, w[4], r.cpu);
   };
   std::string out = "Measurements:\n" + line(head);
   for (const Row& r : rows) out += line(r);
@@ -79,10 +87,11 @@ std::string TerminalMeasurements(const results::RunResults& run) {
 std::string MarkdownMeasurements(const results::RunResults& run) {
   const std::vector<Row> rows = Rows(run);
   if (rows.empty()) return "";
-  std::string out = "\n| server | client | measurement | goodput | CPU s/MiB (server / client) |\n|---|---|---|---|---|\n";
+  std::string out = "\n| server | client | measurement | goodput | link use | CPU s/MiB (server / client) |\n"
+                    "|---|---|---|---|---|---|\n";
   for (const Row& r : rows) {
     out += "| " + MarkdownEscape(r.server) + " | " + MarkdownEscape(r.client) + " | " + MarkdownEscape(r.test) +
-           " | " + MarkdownEscape(r.result) + " | " + r.cpu + " |\n";
+           " | " + MarkdownEscape(r.result) + " | " + r.link + " | " + r.cpu + " |\n";
   }
   return out;
 }

@@ -93,6 +93,7 @@ ojson MeasurementPairJson(const RunResults& run, const std::string& server,
         entry["mean_kbps"] = m.mean_kbps;
         entry["stddev_kbps"] = m.stddev_kbps;
       }
+      if (m.link_kbps > 0) entry["link_kbps"] = m.link_kbps;
       entry["repetitions"] = RepetitionsJson(m);
       list.push_back(std::move(entry));
       break;
@@ -337,6 +338,13 @@ class Reader {
     if (!reason) return reason.error();
     results::MeasurementResult m{.server = server, .client = client, .test = *name, .outcome = *outcome,
                                  .details = *details, .reason = *reason};
+    auto figure = [&](const json& object, const char* key) {
+      const json* v = Member(object, key);
+      return v != nullptr && v->is_number() && v->get<double>() >= 0 ? v->get<double>() : 0.0;
+    };
+    m.mean_kbps = figure(entry, "mean_kbps");
+    m.stddev_kbps = figure(entry, "stddev_kbps");
+    m.link_kbps = figure(entry, "link_kbps");
     if (const json* reps = Member(entry, "repetitions"); reps != nullptr && reps->is_array()) {
       for (const json& r : *reps) {
         if (!r.is_object()) continue;

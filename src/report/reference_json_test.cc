@@ -225,6 +225,8 @@ TEST(ReferenceJsonTest, MeasurementsRoundTrip) {
   ASSERT_EQ(back->measurements.size(), 1u);
   EXPECT_EQ(back->measurements[0].server, "ngtcp2");
   EXPECT_EQ(back->measurements[0].details, "9559 (± 120) kbps");
+  EXPECT_EQ(back->measurements[0].mean_kbps, 9559);  // qir's figures survive a merge or a report
+  EXPECT_EQ(back->measurements[0].link_kbps, 10000);
   EXPECT_EQ(back->tests.size(), 4u);  // goodput stays out of the tests
   EXPECT_EQ(ToReferenceJson(*back), doc);
 }

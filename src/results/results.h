@@ -83,6 +83,7 @@ struct MeasurementResult {
   std::string reason;   ///< why it did not succeed ("repetition 3: ..."); empty when succeeded
   double mean_kbps = 0;    ///< mean goodput of the repetitions; 0 unless succeeded
   double stddev_kbps = 0;  ///< their sample standard deviation
+  double link_kbps = 0;    ///< the bottleneck's rate, for link utilisation (mean ÷ this); 0 = unknown
   std::vector<MeasurementRepetition> repetitions;  ///< in order; the last one failed when outcome did
 };
 

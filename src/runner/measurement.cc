@@ -187,6 +187,7 @@ results::MeasurementResult RunMeasurement(const MeasurementSpec& spec, const std
   result.server = spec.cell.server->name;
   result.client = spec.cell.client->name;
   result.test = spec.measurement->test.name;
+  result.link_kbps = static_cast<double>(spec.measurement->link_bps) / 1000.0;
   return result;
 }
 
