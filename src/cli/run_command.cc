@@ -100,7 +100,9 @@ std::string JoinList(const std::vector<std::string>& items) {
 void FlagsFromPlan(const plan::PlanFile& plan, RunFlags& f) {
   f.servers = JoinList(plan.spec.servers);
   f.clients = JoinList(plan.spec.clients);
-  f.tests = JoinList(plan.spec.tests);
+  std::vector<std::string> tests = plan.spec.tests;
+  tests.insert(tests.end(), plan.spec.measurements.begin(), plan.spec.measurements.end());
+  f.tests = JoinList(tests);
   f.must_include = plan.spec.must_include;
   f.seed = plan.seed;
   f.scenario = plan.scenario;
@@ -499,9 +501,12 @@ int RunCommand(int argc, char** argv) {
       WriteJson(result_path, so_far);
       if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
     };
-    auto on_measurement = [&](const results::MeasurementResult& m) {
-      std::fprintf(stderr, "%s", fmt::format("[measurement] {} {} × {}  {}  {}{}\n", Symbol(m.outcome), m.server,
-                                             m.client, m.test, m.details, m.reason).c_str());
+    auto on_measurement = [&](const results::MeasurementResult& m, const results::RunResults& so_far) {
+      status.Finished({.server = m.server, .client = m.client, .test = m.test, .outcome = m.outcome},
+                      fmt::format("[measurement] {} {} × {}  {}  {}{}\n", Symbol(m.outcome), m.server, m.client,
+                                  m.test, m.details, m.reason));
+      WriteJson(result_path, so_far);
+      if (!f.json_path.empty()) WriteJson(f.json_path, so_far);
     };
     run = runner::RunMatrix(options, g_interrupted, on_done, [&](const plan::CellKey& c) { status.Started(c); },
                             on_measurement);

@@ -60,6 +60,7 @@ std::vector<CellKey> PlannedCells(const PlanSpec& spec) {
     for (const std::string& server : spec.servers) {
       if (!spec.must_include.empty() && server != spec.must_include && client != spec.must_include) continue;
       for (const std::string& test : spec.tests) cells.push_back({server, client, test});
+      for (const std::string& m : spec.measurements) cells.push_back({server, client, m});
     }
   }
   return cells;
@@ -105,6 +106,7 @@ std::string Fingerprint(const Identity& id) {
   h.AddList("clients", id.spec.clients);
   h.AddList("tests", id.spec.tests);
   h.Add(id.spec.must_include);
+  if (!id.spec.measurements.empty()) h.AddList("measurements", id.spec.measurements);  // older plans unchanged
   h.Add(id.scenario);
   h.Add(id.check_compliance ? "compliance" : "no-compliance");
   h.AddList("no-auto-unsupported", id.no_auto_unsupported);

@@ -30,10 +30,13 @@ struct PlanSpec {
   std::vector<std::string> clients;  ///< in matrix order
   std::vector<std::string> tests;    ///< in run order
   std::string must_include;          ///< only pairs with this implementation (-i); empty = all
+  /// Measurements (goodput, ...), planned as cells after each pair's tests: a shard measures
+  /// the pairs it runs, a resumed run what has no figures yet.
+  std::vector<std::string> measurements;
 };
 
 /// The cells of `spec` in run order: client-major, then server, then test (the reference's
-/// loop), pairs without `must_include` left out.
+/// loop), then measurement; pairs without `must_include` left out.
 std::vector<CellKey> PlannedCells(const PlanSpec& spec);
 
 /// Shard K of N, 1-based.

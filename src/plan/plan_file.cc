@@ -35,6 +35,7 @@ json ToJson(const PlanFile& p) {
           {"servers", p.spec.servers},
           {"clients", p.spec.clients},
           {"tests", p.spec.tests},
+          {"measurements", p.spec.measurements},
           {"must_include", p.spec.must_include},
           {"seed", p.seed},
           {"shard", std::to_string(p.shard.index) + "/" + std::to_string(p.shard.count)},
@@ -62,6 +63,9 @@ Result<PlanFile> PlanFromJson(const json& j) {
                     Get(j, "implementation_files", &p.implementation_files), Get(j, "replace", &p.replace)};
   for (Status& s : steps) {
     if (!s) return s.error();
+  }
+  if (j.contains("measurements")) {  // absent in plans written before measurements were planned
+    if (Status s = Get(j, "measurements", &p.spec.measurements); !s) return s.error();
   }
   Result<Shard> parsed = ParseShard(shard);
   if (!parsed) return Bad("bad \"shard\" " + shard);

@@ -14,7 +14,7 @@ PlanFile Sample() {
   p.fingerprint = "0123456789abcdef";
   p.qir_version = "0.1.0";
   p.spec = {.servers = {"quic-go", "ngtcp2"}, .clients = {"quinn"}, .tests = {"handshake", "retry"},
-            .must_include = "quinn"};
+            .must_include = "quinn", .measurements = {"goodput"}};
   p.seed = 18446744073709551615ull;
   p.shard = {2, 3};
   p.scenario = "simple-p2p --delay=15ms --bandwidth=10Mbps --queue=25";
@@ -44,6 +44,7 @@ TEST_F(PlanFileTest, RoundTrips) {
   EXPECT_EQ(ToJson(*back), ToJson(Sample()));
   EXPECT_EQ(back->seed, Sample().seed);
   EXPECT_EQ(back->shard, (Shard{2, 3}));
+  EXPECT_EQ(back->spec.measurements, std::vector<std::string>{"goodput"});
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/plan.json.tmp"));
 }
 

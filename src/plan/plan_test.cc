@@ -28,6 +28,22 @@ TEST(PlanTest, CellsAreClientMajorThenServerThenTest) {
   EXPECT_EQ(cells[4], (CellKey{"s0", "c1", "t0"}));
 }
 
+TEST(PlanTest, MeasurementsFollowEachPairsTests) {
+  PlanSpec spec = Spec(2, 1, 1);
+  spec.measurements = {"goodput", "crosstraffic"};
+  const std::vector<CellKey> cells = PlannedCells(spec);
+  ASSERT_EQ(cells.size(), 6u);
+  EXPECT_EQ(cells[1], (CellKey{"s0", "c0", "goodput"}));
+  EXPECT_EQ(cells[2], (CellKey{"s0", "c0", "crosstraffic"}));
+  EXPECT_EQ(cells[3], (CellKey{"s1", "c0", "t0"}));
+  // Measurements alone: every pair still has its cells, so shards split them like tests.
+  spec.tests.clear();
+  const std::vector<CellKey> only = PlannedCells(spec);
+  ASSERT_EQ(only.size(), 4u);
+  EXPECT_EQ(ShardCells(only, {1, 2}).size(), 2u);
+  EXPECT_EQ(ShardCells(only, {2, 2})[0], (CellKey{"s1", "c0", "goodput"}));
+}
+
 TEST(PlanTest, MustIncludeKeepsOnlyItsPairs) {
   PlanSpec spec = Spec(3, 3, 1, "s1");
   spec.clients[2] = "s1";  // on both sides
@@ -128,7 +144,7 @@ TEST(FingerprintTest, SameIdentitySameFingerprint) {
 
 TEST(FingerprintTest, EveryPartChangesIt) {
   const std::string base = Fingerprint(SampleIdentity());
-  std::vector<Identity> changed(8, SampleIdentity());
+  std::vector<Identity> changed(9, SampleIdentity());
   changed[0].seed = 43;
   changed[1].spec.tests.pop_back();
   changed[2].spec.must_include = "s0";
@@ -137,6 +153,7 @@ TEST(FingerprintTest, EveryPartChangesIt) {
   changed[5].scenario = "simple-p2p --delay=1ms";
   changed[6].no_auto_unsupported = {"s0"};
   changed[7].spec.servers = {"s1", "s0"};  // order matters: it is the matrix order
+  changed[8].spec.measurements = {"goodput"};
   for (size_t i = 0; i < changed.size(); ++i) EXPECT_NE(Fingerprint(changed[i]), base) << i;
 }
 

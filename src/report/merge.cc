@@ -64,11 +64,13 @@ Status CheckDisjoint(const std::vector<ShardResult>& shards) {
     }
   }
   for (const ShardResult& s : shards) {
-    for (const results::CellResult& c : s.run.cells) {
-      auto it = owner.find({c.server, c.client, c.test});
+    std::vector<CellKey> results;
+    for (const results::CellResult& c : s.run.cells) results.push_back({c.server, c.client, c.test});
+    for (const results::MeasurementResult& m : s.run.measurements) results.push_back({m.server, m.client, m.test});
+    for (const CellKey& c : results) {
+      auto it = owner.find(c);
       if (it == owner.end() || it->second != &s) {
-        return Refuse(ShardName(s) + " has a result for " + Describe({c.server, c.client, c.test}) +
-                      ", which its shard does not plan");
+        return Refuse(ShardName(s) + " has a result for " + Describe(c) + ", which its shard does not plan");
       }
     }
   }
@@ -83,6 +85,7 @@ bool SkippedPair(const RunResults& run, const CellKey& c) {
 plan::PlanSpec SpecOf(const RunResults& run) {
   plan::PlanSpec spec{.servers = run.servers, .clients = run.clients, .must_include = run.plan->must_include};
   for (const results::TestInfo& t : run.tests) spec.tests.push_back(t.name);
+  for (const results::TestInfo& m : run.measurement_tests) spec.measurements.push_back(m.name);
   return spec;
 }
 
@@ -132,7 +135,7 @@ Result<RunResults> MergeShards(const std::vector<ShardResult>& shards, const Mer
   }
   std::vector<CellKey> missing;
   for (const CellKey& c : planned) {
-    if (merged.Find(c.server, c.client, c.test) == nullptr && !SkippedPair(merged, c)) missing.push_back(c);
+    if (!merged.Has(c.server, c.client, c.test) && !SkippedPair(merged, c)) missing.push_back(c);
   }
   merged.plan->missing_cells = missing.size();
   if (!options.allow_missing && !merged.plan->missing_shards.empty()) {
@@ -187,6 +190,14 @@ Status CopyShardLogs(const std::vector<ShardResult>& shards, const std::string& 
                                           " (looked in " + (root / c.log_dir).string() + ")");
       }
       if (Status st = CopyTree(src, fs::path(dest) / c.log_dir); !st) return st;
+    }
+    for (const results::MeasurementResult& m : s.run.measurements) {  // <pair>/<measurement>/<1..5>
+      const std::string rel = m.server + "_" + m.client + "/" + m.test;
+      std::error_code ec;
+      fs::path src = root / rel;
+      if (!fs::is_directory(src, ec)) src = fs::path(s.run.log_dir) / rel;
+      if (!fs::is_directory(src, ec)) continue;  // a series that never started has no folder
+      if (Status st = CopyTree(src, fs::path(dest) / rel); !st) return st;
     }
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(root / "compliance", ec)) {

@@ -83,6 +83,40 @@ TEST(MergeTest, ShardsOfSampleRunEqualTheUnshardedRun) {
   }
 }
 
+TEST(MergeTest, MeasurementShardsSplitThePairs) {
+  results::RunResults whole;
+  whole.servers = {"a"};
+  whole.clients = {"x", "y"};
+  whole.measurement_tests = {{.name = "goodput", .abbr = "G", .desc = "Goodput."}};
+  const std::vector<plan::CellKey> planned =
+      plan::PlannedCells({.servers = whole.servers, .clients = whole.clients, .measurements = {"goodput"}});
+  ASSERT_EQ(planned.size(), 2u);
+  whole.plan = results::PlanRecord{.fingerprint = "f", .qir_version = "v", .planned_cells = 2};
+  std::vector<ShardResult> shards;
+  for (int k = 1; k <= 2; ++k) {
+    ShardResult s{"shard" + std::to_string(k) + ".json", whole};
+    s.run.plan->shard = {k, 2};
+    s.run.plan->shard_cells = plan::ShardCells(planned, {k, 2});
+    const plan::CellKey& mine = s.run.plan->shard_cells.at(0);
+    s.run.measurements = {{.server = mine.server, .client = mine.client, .test = "goodput",
+                           .outcome = results::Outcome::kSucceeded, .details = std::to_string(k) + " kbps"}};
+    shards.push_back(std::move(s));
+  }
+  Result<results::RunResults> merged = MergeShards(shards, {});
+  ASSERT_TRUE(merged.ok()) << merged.error().Text();
+  EXPECT_EQ(merged->measurements.size(), 2u);
+  const nlohmann::ordered_json j = ToReferenceJson(*merged);
+  EXPECT_EQ(j["measurements"][1][0]["details"], "2 kbps");  // client y × server a
+  // A shard that measured a pair it does not plan, and a shard whose measurement is missing.
+  ShardResult extra = shards[1];
+  extra.run.measurements.push_back({.server = "a", .client = "x", .test = "goodput"});
+  EXPECT_NE(Refusal({shards[0], extra}).find("a × x goodput, which its shard does not plan"), std::string::npos);
+  ShardResult empty = shards[1];
+  empty.run.measurements.clear();
+  EXPECT_NE(Refusal({shards[0], empty}).find("1 planned cell(s) have no result (e.g. a × y goodput)"),
+            std::string::npos);
+}
+
 TEST(MergeTest, RefusesShardsOfDifferentRuns) {
   const std::string why = Refusal({Fixture("shard-1-of-2"), Fixture("other-run-2-of-2")});
   EXPECT_NE(why.find("shards of different runs"), std::string::npos) << why;

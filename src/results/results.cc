@@ -1,6 +1,8 @@
 // Names and look-ups for the plain result model (results.h).
 #include "results/results.h"
 
+#include <algorithm>
+
 namespace qir::results {
 
 const char* ReferenceStatus(Outcome outcome) {
@@ -50,6 +52,13 @@ const CellResult* RunResults::Find(const std::string& server, const std::string&
     if (cell.server == server && cell.client == client && cell.test == test) return &cell;
   }
   return nullptr;
+}
+
+bool RunResults::Has(const std::string& server, const std::string& client, const std::string& test) const {
+  if (Find(server, client, test) != nullptr) return true;
+  return std::any_of(measurements.begin(), measurements.end(), [&](const MeasurementResult& m) {
+    return m.server == server && m.client == client && m.test == test;
+  });
 }
 
 int RunResults::FailedCount() const {

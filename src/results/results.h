@@ -125,6 +125,8 @@ struct RunResults {
   /// The cell for (server, client, test), or nullptr when it was not run.
   const CellResult* Find(const std::string& server, const std::string& client,
                          const std::string& test) const;
+  /// True when the cell, or the measurement of that name, has a result.
+  bool Has(const std::string& server, const std::string& client, const std::string& test) const;
   /// Number of cells whose reference status is "failed".
   int FailedCount() const;
 };

@@ -44,33 +44,26 @@ const testcases::TestCase* TestByName(const std::vector<const testcases::TestCas
   return nullptr;
 }
 
+const testcases::Measurement* MeasurementByName(const std::vector<const testcases::Measurement*>& ms,
+                                                const std::string& name) {
+  for (const testcases::Measurement* m : ms) {
+    if (m->test.name == name) return m;
+  }
+  return nullptr;
+}
+
 /// The cells to run: options.only (when set) or every planned cell, as pointers into options.
+/// A measurement is planned like a test, after its pair's tests (plan.h).
 std::vector<PlannedCell> Plan(const MatrixOptions& o) {
   const std::vector<plan::CellKey> keys = o.only ? *o.only : plan::PlannedCells(SpecOf(o));
   std::vector<PlannedCell> cells;
   for (const plan::CellKey& k : keys) {
     PlannedCell c{ByName(o.servers, k.server), ByName(o.clients, k.client), TestByName(o.tests, k.test)};
-    if (c.server != nullptr && c.client != nullptr && c.test != nullptr) cells.push_back(c);
-  }
-  // Measurements after each planned pair's tests (a shard measures the pairs it runs).
-  std::vector<PlannedCell> measured;
-  for (const PlannedCell& c : cells) {
-    if (o.measurements.empty() || c.measurement != nullptr) continue;
-    const bool seen = std::any_of(measured.begin(), measured.end(), [&](const PlannedCell& m) {
-      return m.server == c.server && m.client == c.client;
-    });
-    if (!seen) measured.push_back(c);
-  }
-  if (o.tests.empty()) {  // measurements only: every pair of the selection
-    for (const Implementation& client : o.clients) {
-      for (const Implementation& server : o.servers) {
-        if (!o.must_include.empty() && server.name != o.must_include && client.name != o.must_include) continue;
-        measured.push_back({&server, &client, nullptr});
-      }
+    if (c.test == nullptr) {
+      c.measurement = MeasurementByName(o.measurements, k.test);
+      if (c.measurement != nullptr) c.test = &c.measurement->test;
     }
-  }
-  for (const PlannedCell& pair : measured) {
-    for (const testcases::Measurement* m : o.measurements) cells.push_back({pair.server, pair.client, &m->test, m});
+    if (c.server != nullptr && c.client != nullptr && c.test != nullptr) cells.push_back(c);
   }
   return cells;
 }
@@ -93,6 +86,7 @@ plan::PlanSpec SpecOf(const MatrixOptions& o) {
   for (const Implementation& s : o.servers) spec.servers.push_back(s.name);
   for (const Implementation& c : o.clients) spec.clients.push_back(c.name);
   for (const testcases::TestCase* t : o.tests) spec.tests.push_back(t->name);
+  for (const testcases::Measurement* m : o.measurements) spec.measurements.push_back(m->test.name);
   return spec;
 }
 
@@ -115,6 +109,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   run.start_time = o.earlier != nullptr ? o.earlier->start_time : Now();
   if (o.earlier != nullptr) {
     run.cells = o.earlier->cells;
+    run.measurements = o.earlier->measurements;
     run.noncompliant = o.earlier->noncompliant;
   }
   run.plan = o.plan;
@@ -133,10 +128,11 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   std::vector<PlannedCell> cells = Plan(o);
   if (o.jobs != 1) {
     // Longest time limits first (50 handshakes through loss take minutes), so that the
-    // longest cells do not start last and leave the machine to wait on one of them.
-    auto tests_end = std::find_if(cells.begin(), cells.end(), [](const PlannedCell& c) { return c.measurement; });
-    std::stable_sort(cells.begin(), tests_end,
-                     [](const PlannedCell& a, const PlannedCell& b) { return a.test->timeout > b.test->timeout; });
+    // longest cells do not start last and leave the machine to wait on one of them;
+    // measurements last, where their running alone holds up no test cell.
+    auto rank = [](const PlannedCell& c) { return c.measurement != nullptr ? std::chrono::seconds(-1) : c.test->timeout; };
+    std::stable_sort(cells.begin(), cells.end(),
+                     [&](const PlannedCell& a, const PlannedCell& b) { return rank(a) > rank(b); });
   }
   const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
   const AdmissionPolicy policy =
@@ -167,7 +163,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
           if (a != nullptr) a->Leave();
         }
       } leave{c.measurement == nullptr ? &admission : nullptr};
-      if (on_start && c.measurement == nullptr) {
+      if (on_start) {
         std::lock_guard<std::mutex> lock(mu);
         on_start({c.server->name, c.client->name, c.test->name});
       }
@@ -183,10 +179,11 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
                     .replay_args = ReplayArgs(o, c)};
       if (c.measurement != nullptr) {
         results::MeasurementResult result = RunMeasurement({.measurement = c.measurement, .cell = spec}, interrupted);
+        if (interrupted && StoppedByInterrupt(result)) continue;  // a resume measures the pair again
         std::lock_guard<std::mutex> lock(mu);
         run.measurements.push_back(result);
         run.end_time = Now();
-        if (on_measurement) on_measurement(result);
+        if (on_measurement) on_measurement(result, run);
         continue;
       }
       results::CellResult result = RunCellWithRetries(spec, o.retries, interrupted);

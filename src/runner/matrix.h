@@ -22,7 +22,8 @@ struct MatrixOptions {
   std::vector<Implementation> servers;               ///< in matrix order
   std::vector<Implementation> clients;               ///< in matrix order
   std::vector<const testcases::TestCase*> tests;     ///< in run order
-  /// Measurements, after each pair's tests; each runs alone (no other cell meanwhile).
+  /// Measurements, planned after each pair's tests (run last when cells run in parallel); each
+  /// runs alone (no other cell meanwhile).
   std::vector<const testcases::Measurement*> measurements;
   std::string log_dir;                               ///< must not exist yet... created here
   std::string scratch_root = "/tmp";                 ///< where qir-run-<pid>/ scratch folders go
@@ -56,7 +57,7 @@ using CellStarted = std::function<void(const plan::CellKey&)>;
 using CellDone = std::function<void(const results::CellResult&, const results::RunResults& so_far)>;
 
 /// Called after each measurement of a pair, likewise serialized.
-using MeasurementDone = std::function<void(const results::MeasurementResult&)>;
+using MeasurementDone = std::function<void(const results::MeasurementResult&, const results::RunResults& so_far)>;
 
 /// Runs every cell; stops starting new ones once `interrupted` is set.
 results::RunResults RunMatrix(const MatrixOptions& options, const std::atomic<bool>& interrupted,

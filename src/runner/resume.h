@@ -12,8 +12,9 @@ namespace qir::runner {
 
 /// Where a resumed run starts.
 struct ResumePoint {
-  /// The earlier results, kept: planned cells only, the first result of each, with the
-  /// auto-unsupported rewrite undone (the rule is applied again once every cell is in).
+  /// The earlier results, kept: planned cells and measurements only, the first result of
+  /// each, with the auto-unsupported rewrite undone (the rule is applied again once every
+  /// cell is in).
   results::RunResults earlier;
   /// Planned cells without a result, in plan order. Includes cells recorded as "interrupted"
   /// errors (stopped by Ctrl-C, not finished).
@@ -25,5 +26,7 @@ ResumePoint PrepareResume(const std::vector<plan::CellKey>& planned, results::Ru
 
 /// True for the result RunCell gives a cell it stopped because of an interrupt.
 bool StoppedByInterrupt(const results::CellResult& cell);
+/// True for a measurement whose series an interrupt cut short ("repetition 3: interrupted").
+bool StoppedByInterrupt(const results::MeasurementResult& m);
 
 }  // namespace qir::runner

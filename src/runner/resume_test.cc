@@ -51,6 +51,23 @@ TEST(ResumeTest, InterruptedDuplicateAndUnplannedCellsAreDropped) {
   EXPECT_EQ(p.earlier.cells[0].outcome, Outcome::kSucceeded);  // the first result of a cell wins
 }
 
+TEST(ResumeTest, MeasuredPairsAreKeptInterruptedSeriesMeasuredAgain) {
+  const std::vector<plan::CellKey> planned =
+      plan::PlannedCells({.servers = {"a", "b"}, .clients = {"x"}, .measurements = {"goodput"}});
+  results::RunResults earlier;
+  earlier.measurements = {
+      {.server = "a", .client = "x", .test = "goodput", .outcome = Outcome::kSucceeded, .details = "9000 (± 1) kbps"},
+      {.server = "b", .client = "x", .test = "goodput", .outcome = Outcome::kError,
+       .reason = "repetition 3: interrupted"}};
+  ResumePoint p = PrepareResume(planned, earlier);
+  EXPECT_EQ(p.remaining, (std::vector<plan::CellKey>{{"b", "x", "goodput"}}));
+  ASSERT_EQ(p.earlier.measurements.size(), 1u);
+  EXPECT_EQ(p.earlier.measurements[0].details, "9000 (± 1) kbps");
+  // A series that failed for its own reasons is a result, not a cue to measure again.
+  earlier.measurements[1].reason = "repetition 3: client did not finish within 60 s";
+  EXPECT_TRUE(PrepareResume(planned, earlier).remaining.empty());
+}
+
 TEST(ResumeTest, AutoUnsupportedIsUndone) {
   results::RunResults earlier;
   earlier.servers = {"a", "b"};
