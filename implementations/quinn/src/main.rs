@@ -5,6 +5,7 @@ mod client;
 mod server;
 mod testcase;
 mod tls;
+mod twosockets;
 
 use std::process::ExitCode;
 
