@@ -1,0 +1,162 @@
+//! A client crypto configuration that keeps quinn-proto 0.11.9 from clearing
+//! the QUIC bit (RFC 9287) in the first packets of a resumed connection.
+//!
+//! quinn-proto greases the QUIC bit of every packet it builds once the peer's
+//! transport parameters carry grease_quic_bit (packet_builder.rs: `if
+//! conn.peer_params.grease_quic_bit && conn.rng.gen()`), and for a resumed
+//! connection those are the parameters remembered with the session ticket
+//! (Connection::init_0rtt). So about every other resumed connection started
+//! with an Initial whose QUIC bit was 0, which RFC 9287 §3.1 allows a client
+//! only in an Initial that carries a NEW_TOKEN token (quinn sends none).
+//! ngtcp2's server drops such an Initial (conn_verify_fixed_bit: "RFC 9287
+//! requires that a token from NEW_TOKEN"), and because it was the connection's
+//! first, the whole connection state with it (ERR_DROP_CONN), so the 0-RTT
+//! requests that came with it were lost and quinn resent them in 1-RTT.
+//!
+//! The wrapper hands quinn-proto the remembered parameters without
+//! grease_quic_bit; the parameters the server sends in this handshake are
+//! passed on unchanged, so later packets are greased as before.
+use quinn::crypto::{self, ExportKeyingMaterialError, HeaderKey, KeyPair, Keys, PacketKey};
+use quinn::{ConnectError, ConnectionId, Side};
+use quinn_proto::transport_parameters::TransportParameters;
+use quinn_proto::TransportError;
+use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// RFC 9287 §3.
+const GREASE_QUIC_BIT: u64 = 0x2ab2;
+
+pub struct ClientConfig(pub Arc<dyn crypto::ClientConfig>);
+
+impl crypto::ClientConfig for ClientConfig {
+    fn start_session(
+        self: Arc<Self>,
+        version: u32,
+        server_name: &str,
+        params: &TransportParameters,
+    ) -> Result<Box<dyn crypto::Session>, ConnectError> {
+        let inner = self.0.clone().start_session(version, server_name, params)?;
+        Ok(Box::new(Session { inner, remembered: AtomicBool::new(true) }))
+    }
+}
+
+struct Session {
+    inner: Box<dyn crypto::Session>,
+    /// No parameters handed out yet. With a ticket that allows early data,
+    /// quinn-proto's first request (init_0rtt, before anything is sent) gets
+    /// the remembered ones; every later one follows the server's handshake.
+    remembered: AtomicBool,
+}
+
+impl crypto::Session for Session {
+    fn initial_keys(&self, dst_cid: &ConnectionId, side: Side) -> Keys {
+        self.inner.initial_keys(dst_cid, side)
+    }
+    fn handshake_data(&self) -> Option<Box<dyn Any>> {
+        self.inner.handshake_data()
+    }
+    fn peer_identity(&self) -> Option<Box<dyn Any>> {
+        self.inner.peer_identity()
+    }
+    fn early_crypto(&self) -> Option<(Box<dyn HeaderKey>, Box<dyn PacketKey>)> {
+        self.inner.early_crypto()
+    }
+    fn early_data_accepted(&self) -> Option<bool> {
+        self.inner.early_data_accepted()
+    }
+    fn is_handshaking(&self) -> bool {
+        self.inner.is_handshaking()
+    }
+    fn read_handshake(&mut self, buf: &[u8]) -> Result<bool, TransportError> {
+        self.inner.read_handshake(buf)
+    }
+    fn transport_parameters(&self) -> Result<Option<TransportParameters>, TransportError> {
+        let params = self.inner.transport_parameters()?;
+        let first = self.remembered.swap(false, Ordering::SeqCst);
+        match params {
+            Some(params) if first && self.inner.early_crypto().is_some() => Ok(Some(without_grease(params))),
+            other => Ok(other),
+        }
+    }
+    fn write_handshake(&mut self, buf: &mut Vec<u8>) -> Option<Keys> {
+        self.inner.write_handshake(buf)
+    }
+    fn next_1rtt_keys(&mut self) -> Option<KeyPair<Box<dyn PacketKey>>> {
+        self.inner.next_1rtt_keys()
+    }
+    fn is_valid_retry(&self, orig_dst_cid: &ConnectionId, header: &[u8], payload: &[u8]) -> bool {
+        self.inner.is_valid_retry(orig_dst_cid, header, payload)
+    }
+    fn export_keying_material(
+        &self,
+        output: &mut [u8],
+        label: &[u8],
+        context: &[u8],
+    ) -> Result<(), ExportKeyingMaterialError> {
+        self.inner.export_keying_material(output, label, context)
+    }
+}
+
+/// `params` re-encoded without grease_quic_bit (`params` themselves if that
+/// failed, which it cannot for what quinn-proto wrote).
+fn without_grease(params: TransportParameters) -> TransportParameters {
+    let mut encoded = Vec::new();
+    params.write(&mut encoded);
+    let stripped = strip_parameter(&encoded, GREASE_QUIC_BIT)
+        .and_then(|kept| TransportParameters::read(Side::Client, &mut std::io::Cursor::new(kept)).ok());
+    match stripped {
+        Some(stripped) => stripped,
+        None => {
+            eprintln!("quinn client: remembered transport parameters do not re-encode; kept as they are");
+            params
+        }
+    }
+}
+
+/// A transport-parameter list (RFC 9000 §18: id, length, value; ids and
+/// lengths as variable-length integers) without the parameters `id`.
+fn strip_parameter(mut list: &[u8], id: u64) -> Option<Vec<u8>> {
+    let mut kept = Vec::with_capacity(list.len());
+    while !list.is_empty() {
+        let start = list;
+        let this = varint(&mut list)?;
+        let len = usize::try_from(varint(&mut list)?).ok()?;
+        if list.len() < len {
+            return None;
+        }
+        list = &list[len..];
+        if this != id {
+            kept.extend_from_slice(&start[..start.len() - list.len()]);
+        }
+    }
+    Some(kept)
+}
+
+fn varint(buf: &mut &[u8]) -> Option<u64> {
+    let first = *buf.first()?;
+    let len = 1usize << (first >> 6);
+    if buf.len() < len {
+        return None;
+    }
+    let mut value = u64::from(first & 0x3f);
+    for b in &buf[1..len] {
+        value = (value << 8) | u64::from(*b);
+    }
+    *buf = &buf[len..];
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_parameter;
+
+    #[test]
+    fn strips_only_the_parameter() {
+        // max_idle_timeout (0x01) = 30000, grease_quic_bit (0x2ab2, empty), max_udp_payload_size (0x03) = 1472
+        let list = [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x6a, 0xb2, 0x00, 0x03, 0x02, 0x45, 0xc0];
+        assert_eq!(strip_parameter(&list, 0x2ab2).unwrap(), [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x03, 0x02, 0x45, 0xc0]);
+        assert_eq!(strip_parameter(&list, 0x99).unwrap(), list);
+        assert!(strip_parameter(&list[..5], 0x2ab2).is_none());
+    }
+}
