@@ -67,8 +67,8 @@ pub async fn run(mode: Mode, requests: &str) -> Result<()> {
 fn client_config(mode: Mode) -> Result<quinn::ClientConfig> {
     let mut transport = crate::transport(mode);
     transport.stream_receive_window(STREAM_WINDOW.into()).receive_window(CONNECTION_WINDOW.into());
-    // Resumed connections start without clearing the QUIC bit (nogrease.rs).
-    let crypto = crate::nogrease::ClientConfig(Arc::new(tls::client(mode)?));
+    // The server's transport parameters as peer_params.rs edits them.
+    let crypto = crate::peer_params::ClientConfig(Arc::new(tls::client(mode)?));
     let mut config = quinn::ClientConfig::new(Arc::new(crypto));
     config.transport_config(Arc::new(transport));
     Ok(config)

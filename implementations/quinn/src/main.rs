@@ -2,7 +2,7 @@
 //! endpoint contract: ROLE (server|client), TESTCASE, REQUESTS,
 //! SSLKEYLOGFILE; exits 127 for test cases it does not implement, 1 on failure.
 mod client;
-mod nogrease;
+mod peer_params;
 mod server;
 mod testcase;
 mod tls;

@@ -1,21 +1,31 @@
-//! A client crypto configuration that keeps quinn-proto 0.11.9 from clearing
-//! the QUIC bit (RFC 9287) in the first packets of a resumed connection.
+//! A client crypto configuration that edits the server's transport
+//! parameters before quinn-proto 0.11.9 sees them, for two behaviours of
+//! quinn-proto that break interop traces or peers:
 //!
-//! quinn-proto greases the QUIC bit of every packet it builds once the peer's
-//! transport parameters carry grease_quic_bit (packet_builder.rs: `if
-//! conn.peer_params.grease_quic_bit && conn.rng.gen()`), and for a resumed
-//! connection those are the parameters remembered with the session ticket
-//! (Connection::init_0rtt). So about every other resumed connection started
-//! with an Initial whose QUIC bit was 0, which RFC 9287 §3.1 allows a client
-//! only in an Initial that carries a NEW_TOKEN token (quinn sends none).
-//! ngtcp2's server drops such an Initial (conn_verify_fixed_bit: "RFC 9287
-//! requires that a token from NEW_TOKEN"), and because it was the connection's
-//! first, the whole connection state with it (ERR_DROP_CONN), so the 0-RTT
-//! requests that came with it were lost and quinn resent them in 1-RTT.
-//!
-//! The wrapper hands quinn-proto the remembered parameters without
-//! grease_quic_bit; the parameters the server sends in this handshake are
-//! passed on unchanged, so later packets are greased as before.
+//! 1. No cleared QUIC bit (RFC 9287) in the first packets of a resumed
+//!    connection. quinn-proto greases the QUIC bit of every packet it builds
+//!    once the peer's transport parameters carry grease_quic_bit
+//!    (packet_builder.rs: `if conn.peer_params.grease_quic_bit &&
+//!    conn.rng.gen()`), and for a resumed connection those are the parameters
+//!    remembered with the session ticket (Connection::init_0rtt). So about
+//!    every other resumed connection started with an Initial whose QUIC bit
+//!    was 0, which RFC 9287 §3.1 allows a client only in an Initial that
+//!    carries a NEW_TOKEN token (quinn sends none). ngtcp2's server drops such
+//!    an Initial (conn_verify_fixed_bit: "RFC 9287 requires that a token from
+//!    NEW_TOKEN"), and because it was the connection's first, the whole
+//!    connection state with it (ERR_DROP_CONN), so the 0-RTT requests that
+//!    came with it were lost and quinn resent them in 1-RTT. The remembered
+//!    parameters are handed on without grease_quic_bit; the ones the server
+//!    sends in this handshake keep it, so later packets are greased as before.
+//! 2. No ACK-frequency extension (draft-ietf-quic-ack-frequency): min_ack_delay
+//!    (0xff04de1b) is dropped from every server parameter set. With it, quinn
+//!    answers a PATH_CHALLENGE on its active path (a NAT rebinding it cannot
+//!    see) with an IMMEDIATE_ACK frame (0x1f) instead of a PING; trace
+//!    analyzers that do not know that frame type (qir's, tshark 4.0's) cannot
+//!    parse past it, lose the PATH_RESPONSE behind it, and rebind-port /
+//!    rebind-addr against a quinn server failed "the client never answered
+//!    PATH_CHALLENGE". quinn sends ACK_FREQUENCY frames only when configured
+//!    to, so nothing else changes.
 use quinn::crypto::{self, ExportKeyingMaterialError, HeaderKey, KeyPair, Keys, PacketKey};
 use quinn::{ConnectError, ConnectionId, Side};
 use quinn_proto::transport_parameters::TransportParameters;
@@ -26,6 +36,8 @@ use std::sync::Arc;
 
 /// RFC 9287 §3.
 const GREASE_QUIC_BIT: u64 = 0x2ab2;
+/// draft-ietf-quic-ack-frequency, as quinn-proto 0.11.9 numbers it.
+const MIN_ACK_DELAY: u64 = 0xff04de1b;
 
 pub struct ClientConfig(pub Arc<dyn crypto::ClientConfig>);
 
@@ -73,11 +85,9 @@ impl crypto::Session for Session {
     }
     fn transport_parameters(&self) -> Result<Option<TransportParameters>, TransportError> {
         let params = self.inner.transport_parameters()?;
-        let first = self.remembered.swap(false, Ordering::SeqCst);
-        match params {
-            Some(params) if first && self.inner.early_crypto().is_some() => Ok(Some(without_grease(params))),
-            other => Ok(other),
-        }
+        let remembered = self.remembered.swap(false, Ordering::SeqCst) && self.inner.early_crypto().is_some();
+        let drop: &[u64] = if remembered { &[GREASE_QUIC_BIT, MIN_ACK_DELAY] } else { &[MIN_ACK_DELAY] };
+        Ok(params.map(|params| without(params, drop)))
     }
     fn write_handshake(&mut self, buf: &mut Vec<u8>) -> Option<Keys> {
         self.inner.write_handshake(buf)
@@ -98,25 +108,25 @@ impl crypto::Session for Session {
     }
 }
 
-/// `params` re-encoded without grease_quic_bit (`params` themselves if that
-/// failed, which it cannot for what quinn-proto wrote).
-fn without_grease(params: TransportParameters) -> TransportParameters {
+/// `params` re-encoded without the parameters `ids` (`params` themselves if
+/// that failed, which it cannot for what quinn-proto wrote).
+fn without(params: TransportParameters, ids: &[u64]) -> TransportParameters {
     let mut encoded = Vec::new();
     params.write(&mut encoded);
-    let stripped = strip_parameter(&encoded, GREASE_QUIC_BIT)
+    let stripped = strip_parameters(&encoded, ids)
         .and_then(|kept| TransportParameters::read(Side::Client, &mut std::io::Cursor::new(kept)).ok());
     match stripped {
         Some(stripped) => stripped,
         None => {
-            eprintln!("quinn client: remembered transport parameters do not re-encode; kept as they are");
+            eprintln!("quinn client: the server's transport parameters do not re-encode; kept as they are");
             params
         }
     }
 }
 
 /// A transport-parameter list (RFC 9000 §18: id, length, value; ids and
-/// lengths as variable-length integers) without the parameters `id`.
-fn strip_parameter(mut list: &[u8], id: u64) -> Option<Vec<u8>> {
+/// lengths as variable-length integers) without the parameters `ids`.
+fn strip_parameters(mut list: &[u8], ids: &[u64]) -> Option<Vec<u8>> {
     let mut kept = Vec::with_capacity(list.len());
     while !list.is_empty() {
         let start = list;
@@ -126,7 +136,7 @@ fn strip_parameter(mut list: &[u8], id: u64) -> Option<Vec<u8>> {
             return None;
         }
         list = &list[len..];
-        if this != id {
+        if !ids.contains(&this) {
             kept.extend_from_slice(&start[..start.len() - list.len()]);
         }
     }
@@ -149,14 +159,14 @@ fn varint(buf: &mut &[u8]) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_parameter;
+    use super::strip_parameters;
 
     #[test]
     fn strips_only_the_parameter() {
         // max_idle_timeout (0x01) = 30000, grease_quic_bit (0x2ab2, empty), max_udp_payload_size (0x03) = 1472
         let list = [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x6a, 0xb2, 0x00, 0x03, 0x02, 0x45, 0xc0];
-        assert_eq!(strip_parameter(&list, 0x2ab2).unwrap(), [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x03, 0x02, 0x45, 0xc0]);
-        assert_eq!(strip_parameter(&list, 0x99).unwrap(), list);
-        assert!(strip_parameter(&list[..5], 0x2ab2).is_none());
+        assert_eq!(strip_parameters(&list, &[0x2ab2]).unwrap(), [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x03, 0x02, 0x45, 0xc0]);
+        assert_eq!(strip_parameters(&list, &[0x99]).unwrap(), list);
+        assert!(strip_parameters(&list[..5], &[0x2ab2]).is_none());
     }
 }
