@@ -26,6 +26,14 @@
 //!    rebind-addr against a quinn server failed "the client never answered
 //!    PATH_CHALLENGE". quinn sends ACK_FREQUENCY frames only when configured
 //!    to, so nothing else changes.
+//!
+//! And a server configuration for a server with a preferred address: it hands
+//! quinn-proto the client's active_connection_id_limit one lower. quinn-proto
+//! issues that limit minus one connection IDs in NEW_CONNECTION_ID frames
+//! (Connection::issue_first_cids: "Subtract 1 to account for the CID we
+//! supplied while handshaking") and forgets the preferred address's own
+//! (sequence number 1), so clients that count (quinn's, limit 5; quic-go's,
+//! limit 4) closed the connection with CONNECTION_ID_LIMIT_ERROR.
 use quinn::crypto::{self, ExportKeyingMaterialError, HeaderKey, KeyPair, Keys, PacketKey};
 use quinn::{ConnectError, ConnectionId, Side};
 use quinn_proto::transport_parameters::TransportParameters;
@@ -38,6 +46,8 @@ use std::sync::Arc;
 const GREASE_QUIC_BIT: u64 = 0x2ab2;
 /// draft-ietf-quic-ack-frequency, as quinn-proto 0.11.9 numbers it.
 const MIN_ACK_DELAY: u64 = 0xff04de1b;
+/// RFC 9000 §18.2.
+const ACTIVE_CONNECTION_ID_LIMIT: u64 = 0x0e;
 
 pub struct ClientConfig(pub Arc<dyn crypto::ClientConfig>);
 
@@ -49,12 +59,30 @@ impl crypto::ClientConfig for ClientConfig {
         params: &TransportParameters,
     ) -> Result<Box<dyn crypto::Session>, ConnectError> {
         let inner = self.0.clone().start_session(version, server_name, params)?;
-        Ok(Box::new(Session { inner, remembered: AtomicBool::new(true) }))
+        Ok(Box::new(Session { inner, side: Side::Client, remembered: AtomicBool::new(true) }))
+    }
+}
+
+/// For a server that offers a preferred address.
+pub struct PreferredAddressServerConfig(pub Arc<dyn crypto::ServerConfig>);
+
+impl crypto::ServerConfig for PreferredAddressServerConfig {
+    fn initial_keys(&self, version: u32, dst_cid: &ConnectionId) -> Result<Keys, crypto::UnsupportedVersion> {
+        self.0.initial_keys(version, dst_cid)
+    }
+    fn retry_tag(&self, version: u32, orig_dst_cid: &ConnectionId, packet: &[u8]) -> [u8; 16] {
+        self.0.retry_tag(version, orig_dst_cid, packet)
+    }
+    fn start_session(self: Arc<Self>, version: u32, params: &TransportParameters) -> Box<dyn crypto::Session> {
+        let inner = self.0.clone().start_session(version, params);
+        Box::new(Session { inner, side: Side::Server, remembered: AtomicBool::new(false) })
     }
 }
 
 struct Session {
     inner: Box<dyn crypto::Session>,
+    /// Our side: a client edits the server's parameters, a server the client's.
+    side: Side,
     /// No parameters handed out yet. With a ticket that allows early data,
     /// quinn-proto's first request (init_0rtt, before anything is sent) gets
     /// the remembered ones; every later one follows the server's handshake.
@@ -85,9 +113,12 @@ impl crypto::Session for Session {
     }
     fn transport_parameters(&self) -> Result<Option<TransportParameters>, TransportError> {
         let params = self.inner.transport_parameters()?;
+        if self.side == Side::Server {
+            return Ok(params.map(|params| rewritten(params, self.side, &[], true)));
+        }
         let remembered = self.remembered.swap(false, Ordering::SeqCst) && self.inner.early_crypto().is_some();
         let drop: &[u64] = if remembered { &[GREASE_QUIC_BIT, MIN_ACK_DELAY] } else { &[MIN_ACK_DELAY] };
-        Ok(params.map(|params| without(params, drop)))
+        Ok(params.map(|params| rewritten(params, self.side, drop, false)))
     }
     fn write_handshake(&mut self, buf: &mut Vec<u8>) -> Option<Keys> {
         self.inner.write_handshake(buf)
@@ -108,25 +139,27 @@ impl crypto::Session for Session {
     }
 }
 
-/// `params` re-encoded without the parameters `ids` (`params` themselves if
-/// that failed, which it cannot for what quinn-proto wrote).
-fn without(params: TransportParameters, ids: &[u64]) -> TransportParameters {
+/// `params` re-encoded without the parameters `drop` and, with `fewer_cids`,
+/// active_connection_id_limit one lower (not below 2); `params` themselves if
+/// that failed, which it cannot for what quinn-proto wrote.
+fn rewritten(params: TransportParameters, side: Side, drop: &[u64], fewer_cids: bool) -> TransportParameters {
     let mut encoded = Vec::new();
     params.write(&mut encoded);
-    let stripped = strip_parameters(&encoded, ids)
-        .and_then(|kept| TransportParameters::read(Side::Client, &mut std::io::Cursor::new(kept)).ok());
+    let stripped = rewrite_list(&encoded, drop, fewer_cids)
+        .and_then(|kept| TransportParameters::read(side, &mut std::io::Cursor::new(kept)).ok());
     match stripped {
         Some(stripped) => stripped,
         None => {
-            eprintln!("quinn client: the server's transport parameters do not re-encode; kept as they are");
+            eprintln!("quinn: the peer's transport parameters do not re-encode; kept as they are");
             params
         }
     }
 }
 
 /// A transport-parameter list (RFC 9000 §18: id, length, value; ids and
-/// lengths as variable-length integers) without the parameters `ids`.
-fn strip_parameters(mut list: &[u8], ids: &[u64]) -> Option<Vec<u8>> {
+/// lengths as variable-length integers) without the parameters `drop` and,
+/// with `fewer_cids`, active_connection_id_limit one lower (not below 2).
+fn rewrite_list(mut list: &[u8], drop: &[u64], fewer_cids: bool) -> Option<Vec<u8>> {
     let mut kept = Vec::with_capacity(list.len());
     while !list.is_empty() {
         let start = list;
@@ -135,12 +168,31 @@ fn strip_parameters(mut list: &[u8], ids: &[u64]) -> Option<Vec<u8>> {
         if list.len() < len {
             return None;
         }
+        let mut value = &list[..len];
         list = &list[len..];
-        if !ids.contains(&this) {
-            kept.extend_from_slice(&start[..start.len() - list.len()]);
+        if drop.contains(&this) {
+            continue;
         }
+        if fewer_cids && this == ACTIVE_CONNECTION_ID_LIMIT {
+            let limit = varint(&mut value)?.saturating_sub(1).max(2);
+            let encoded = encode_varint(limit);
+            kept.extend_from_slice(&encode_varint(this));
+            kept.extend_from_slice(&encode_varint(encoded.len() as u64));
+            kept.extend_from_slice(&encoded);
+            continue;
+        }
+        kept.extend_from_slice(&start[..start.len() - list.len()]);
     }
     Some(kept)
+}
+
+fn encode_varint(v: u64) -> Vec<u8> {
+    match v {
+        0..=0x3f => vec![v as u8],
+        0x40..=0x3fff => ((v as u16) | 0x4000).to_be_bytes().to_vec(),
+        0x4000..=0x3fff_ffff => ((v as u32) | 0x8000_0000).to_be_bytes().to_vec(),
+        _ => (v | 0xc000_0000_0000_0000).to_be_bytes().to_vec(),
+    }
 }
 
 fn varint(buf: &mut &[u8]) -> Option<u64> {
@@ -159,14 +211,20 @@ fn varint(buf: &mut &[u8]) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_parameters;
+    use super::rewrite_list;
 
     #[test]
-    fn strips_only_the_parameter() {
-        // max_idle_timeout (0x01) = 30000, grease_quic_bit (0x2ab2, empty), max_udp_payload_size (0x03) = 1472
-        let list = [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x6a, 0xb2, 0x00, 0x03, 0x02, 0x45, 0xc0];
-        assert_eq!(strip_parameters(&list, &[0x2ab2]).unwrap(), [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x03, 0x02, 0x45, 0xc0]);
-        assert_eq!(strip_parameters(&list, &[0x99]).unwrap(), list);
-        assert!(strip_parameters(&list[..5], &[0x2ab2]).is_none());
+    fn drops_and_lowers_only_what_is_asked() {
+        // max_idle_timeout (0x01) = 30000, grease_quic_bit (0x2ab2, empty),
+        // active_connection_id_limit (0x0e) = 5, max_udp_payload_size (0x03) = 1472
+        let list = [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x6a, 0xb2, 0x00, 0x0e, 0x01, 0x05, 0x03, 0x02, 0x45, 0xc0];
+        let without_grease = [0x01, 0x04, 0x80, 0x00, 0x75, 0x30, 0x0e, 0x01, 0x05, 0x03, 0x02, 0x45, 0xc0];
+        assert_eq!(rewrite_list(&list, &[0x2ab2], false).unwrap(), without_grease);
+        assert_eq!(rewrite_list(&list, &[0x99], false).unwrap(), list);
+        let mut lower = list;
+        lower[11] = 0x04;
+        assert_eq!(rewrite_list(&list, &[], true).unwrap(), lower);
+        assert_eq!(rewrite_list(&[0x0e, 0x01, 0x02], &[], true).unwrap(), [0x0e, 0x01, 0x02]);
+        assert!(rewrite_list(&list[..5], &[0x2ab2], false).is_none());
     }
 }

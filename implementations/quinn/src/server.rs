@@ -22,8 +22,13 @@ const PREFERRED_PORT: u16 = 4433;
 
 /// Serves until killed.
 pub async fn run(mode: Mode) -> Result<()> {
-    let crypto = tls::server(mode, "/certs/cert.pem", "/certs/priv.key")?;
-    let mut config = quinn::ServerConfig::with_crypto(Arc::new(crypto));
+    let crypto: Arc<dyn quinn::crypto::ServerConfig> = Arc::new(tls::server(mode, "/certs/cert.pem", "/certs/priv.key")?);
+    // With a preferred address, one connection ID fewer is issued (peer_params.rs).
+    let crypto = match mode {
+        Mode::Migration => Arc::new(crate::peer_params::PreferredAddressServerConfig(crypto)),
+        _ => crypto,
+    };
+    let mut config = quinn::ServerConfig::with_crypto(crypto);
     let mut transport = crate::transport(mode);
     transport.max_concurrent_bidi_streams(MAX_STREAMS.into()).max_concurrent_uni_streams(0u32.into());
     config.transport_config(Arc::new(transport));
