@@ -40,11 +40,7 @@ pub async fn run(mode: Mode, requests: &str) -> Result<()> {
             Ok(()) => {
                 // The resumed connection comes from a new UDP port, as a new
                 // client process's would; the session ticket lives in the
-                // shared TLS configuration. (ngtcp2 1.11's server sometimes
-                // drops the resumed connection's first Initial, "If server
-                // discards first Initial, then drop connection state" in
-                // ngtcp2_conn.c, and the 0-RTT packets with it; a new port
-                // made that rarer here, not impossible.)
+                // shared TLS configuration.
                 let resumed = new_endpoint(&config, server)?;
                 let target = Target { endpoint: &resumed, ..target };
                 let result = target.session(&requests[1..], mode == Mode::ZeroRtt).await;
@@ -71,7 +67,9 @@ pub async fn run(mode: Mode, requests: &str) -> Result<()> {
 fn client_config(mode: Mode) -> Result<quinn::ClientConfig> {
     let mut transport = crate::transport(mode);
     transport.stream_receive_window(STREAM_WINDOW.into()).receive_window(CONNECTION_WINDOW.into());
-    let mut config = quinn::ClientConfig::new(Arc::new(tls::client(mode)?));
+    // The server's transport parameters as peer_params.rs edits them.
+    let crypto = crate::peer_params::ClientConfig(Arc::new(tls::client(mode)?));
+    let mut config = quinn::ClientConfig::new(Arc::new(crypto));
     config.transport_config(Arc::new(transport));
     Ok(config)
 }

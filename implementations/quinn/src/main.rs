@@ -2,9 +2,11 @@
 //! endpoint contract: ROLE (server|client), TESTCASE, REQUESTS,
 //! SSLKEYLOGFILE; exits 127 for test cases it does not implement, 1 on failure.
 mod client;
+mod peer_params;
 mod server;
 mod testcase;
 mod tls;
+mod twosockets;
 
 use std::process::ExitCode;
 
