@@ -38,7 +38,8 @@ for out in glob.glob(sys.argv[1] + "/run-*/*/handshake/output.txt"):
         per_phase[name].append((end - (t["start"] if name == "client" else prev)) * 1000)
         prev = end
 if not rows: sys.exit("no complete cells")
-print(f"{len(rows)} handshake cells: overhead median {statistics.median(rows):.0f} ms, "
+p90 = statistics.quantiles(rows, n=10)[-1] if len(rows) >= 2 else rows[0]
+print(f"{len(rows)} handshake cells: overhead median {statistics.median(rows):.0f} ms, p90 {p90:.0f}, "
       f"min {min(rows):.0f}, max {max(rows):.0f} (target median < 100 ms)")
 for name, _ in phases:
     print(f"  {name:<13} median {statistics.median(per_phase[name]):6.1f} ms")

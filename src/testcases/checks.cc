@@ -115,17 +115,28 @@ Verdict NeedKeys(const CheckInput& in) {
 }
 
 int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side) {
-  std::set<std::vector<uint8_t>> continued;  // server SCIDs the client addressed in Handshake packets
+  // What the client's Handshake packets name: the server's CID they go to (its Initial SCID,
+  // or one from a NEW_CONNECTION_ID frame of the server's first flight, which quic-go 0.50
+  // switches to at once) and the client's own CID they come from.
+  std::set<std::vector<uint8_t>> to_server_cid, from_client_cid;
   for (const trace::Trace* t : {&server_side, &client_side}) {
     for (const trace::Packet& p : t->packets) {
       if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
-        continued.insert(p.header.dcid);
+        to_server_cid.insert(p.header.dcid);
+        if (!p.header.scid.empty()) from_client_cid.insert(p.header.scid);
       }
     }
   }
+  // One count per client connection (the client CID a server Initial answers; the server's
+  // SCID for clients with zero-length CIDs), so that two server connections answering one
+  // client connection (one from a corrupted copy of its Initial) count once.
   std::set<std::vector<uint8_t>> counted;
   for (const trace::Packet& p : server_side.packets) {
-    if (IsServerInitial(p) && continued.count(p.header.scid)) counted.insert(p.header.scid);
+    if (!IsServerInitial(p)) continue;
+    const std::vector<uint8_t>& client_cid = p.header.dcid;
+    const bool continued = to_server_cid.count(p.header.scid) > 0 ||
+                           (!client_cid.empty() && from_client_cid.count(client_cid) > 0);
+    if (continued) counted.insert(client_cid.empty() ? p.header.scid : client_cid);
   }
   return static_cast<int>(counted.size());
 }

@@ -39,12 +39,14 @@ std::string VersionString(uint32_t version);
 /// Tests that must read encrypted frames call it first (the reference's "needs keylog").
 Verdict NeedKeys(const CheckInput& in);
 
-/// Handshakes that got past the server's first flight: server Initial SCIDs
-/// (server-side trace) to which the client sent a Handshake packet (seen in
-/// either trace: the client-side one has them before any loss). A corrupted or
-/// lost client Initial can make a server answer a connection the client never
-/// saw; counting only connections the client continued keeps such throw-away
-/// connections out (the reference's flaky over-count, its issue #125).
+/// Handshakes that got past the server's first flight: client connections that a
+/// server Initial (server-side trace) answered and that the client continued with
+/// a Handshake packet (seen in either trace: the client-side one has them before
+/// any loss), to the server's Initial SCID or from the client CID the Initial was
+/// addressed to (a client may already use a CID from the server's first flight).
+/// A corrupted or lost client Initial can make a server answer a connection the
+/// client never saw; counting client connections the client continued keeps such
+/// throw-away connections out (the reference's flaky over-count, its issue #125).
 int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side);
 
 /// Handshake count by the reference's rule, then the version+files check.

@@ -233,13 +233,18 @@ trace::Frame FrameOf(FrameType type) {
   return f;
 }
 
-/// One connection's handshake in both traces (client Initial, server Initial, client Handshake).
+/// One connection's handshake in both traces (client Initial, server Initial, client Handshake);
+/// the client's CID is {0xc0, server_scid}.
 void Handshake(Cell& c, uint8_t server_scid, uint32_t version = trace::kVersion1) {
+  const std::vector<uint8_t> client_cid = {0xc0, server_scid};
   for (trace::Trace* t : {&c.client, &c.server}) {
     trace::Packet ci = Pkt(Direction::kClientToServer, PacketType::kInitial);
+    ci.header.scid = client_cid;
     trace::Packet si = Pkt(Direction::kServerToClient, PacketType::kInitial, version);
     si.header.scid = {server_scid};
+    si.header.dcid = client_cid;
     trace::Packet ch = Pkt(Direction::kClientToServer, PacketType::kHandshake, version);
+    ch.header.scid = client_cid;
     ch.header.dcid = {server_scid};
     trace::Packet sh = Pkt(Direction::kServerToClient, PacketType::kHandshake, version);
     sh.header.scid = {server_scid};
@@ -269,6 +274,17 @@ TEST(Synthesized, HandshakeLossCountsOnlyHandshakesTheClientContinued) {
   orphan.header.scid = {0xee};
   throwaway.server.packets.push_back(orphan);
   ExpectPass("handshakeloss", throwaway);
+  Cell twice = c;  // two server connections answering one client connection count once
+  trace::Packet second = Pkt(Direction::kServerToClient, PacketType::kInitial);
+  second.header.scid = {0xef};
+  second.header.dcid = {0xc0, 7};
+  twice.server.packets.push_back(second);
+  ExpectPass("handshakeloss", twice);
+  Cell new_cid = c;  // clients that address their Handshake packets to a CID of the server's first flight
+  for (trace::Trace* t : {&new_cid.client, &new_cid.server}) {
+    ForEach(*t, Direction::kClientToServer, PacketType::kHandshake, [](trace::Packet& p) { p.header.dcid = {0x99}; });
+  }
+  ExpectPass("handshakeloss", new_cid);
   Cell short_one;
   for (int i = 0; i < 49; ++i) Handshake(short_one, static_cast<uint8_t>(i));
   ExpectFail("handshakeloss", short_one, "expected 50 completed handshakes, saw 49");
