@@ -26,9 +26,11 @@ func parseMode(testcase string, isServer bool) (mode, string) {
 	case "multiconnect":
 		return modeMultiConnect, ""
 	case "retry":
-		// Config.RequireAddressValidation on the server; the client follows
-		// a Retry by itself.
-		return modeRetry, ""
+		if isServer {
+			// Config.RequireAddressValidation.
+			return modeRetry, ""
+		}
+		return modeUnsupported, "the client cannot complete a handshake after a Retry: it keeps the Initial keys derived from its first Destination Connection ID (startTLS in tls.go derives them once; handleRetry in conn_recv.go only switches to the Retry's Source Connection ID), so the server cannot decrypt its next Initial (RFC 9001 §5.2 derives them from the new one)"
 	case "keyupdate":
 		// Both roles initiate a key update by themselves once they have sent
 		// 1-RTT packet number 100 (updatingKeyPair.init in
