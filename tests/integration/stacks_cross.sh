@@ -12,13 +12,16 @@ source "$(dirname "$0")/lib.sh"
 work="$(mktemp -d /tmp/qir-it-XXXXXX)"; trap 'rm -rf "$work"' EXIT
 
 # server client pairs (server first, as in qir's matrix "server × client").
-pairs=("ngtcp2 quinn" "quinn ngtcp2" "quic-go ngtcp2" "quinn quic-go" "ngtcp2 quic-go" "quiche quinn" "ngtcp2 quiche")
+pairs=("ngtcp2 quinn" "quinn ngtcp2" "quic-go ngtcp2" "quinn quic-go" "ngtcp2 quic-go" "quiche quinn" "ngtcp2 quiche"
+  "go-x-net ngtcp2" "ngtcp2 go-x-net" "quic-go go-x-net")
 # Test cases each endpoint cannot do, by role (exit 127 → "unsupported").
 declare -A no_server=([quinn]="http3 v2"
   [quiche]="http3 v2 chacha20 ecn connectionmigration" [ngtcp2]=""
-  [quic-go]="v2 ecn connectionmigration")
+  [quic-go]="v2 ecn connectionmigration"
+  [go-x-net]="resumption zerortt http3 ecn v2 connectionmigration")
 declare -A no_client=([quinn]="http3 v2 versionnegotiation" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
-  [ngtcp2]="v2 versionnegotiation" [quic-go]="v2 ecn")
+  [ngtcp2]="v2 versionnegotiation" [quic-go]="v2 ecn"
+  [go-x-net]="retry chacha20 zerortt http3 ecn v2 versionnegotiation")
 # Cells whose verdict depends on an upstream timing bug (server client → test cases): they
 # must come out succeeded or failed (never crashed, unsupported or anything else), and the
 # test prints which. quic-go 0.50's client (Go 1.23 crypto/tls) reports the ticket age from a
@@ -30,7 +33,7 @@ declare -A known_upstream=(["ngtcp2 quic-go"]="resumption zerortt")
 interesting="handshake transfer retry resumption zerortt chacha20 keyupdate ecn http3 multiplexing"
 
 # 1. 127 for an unknown test case, run straight from the implementation folder.
-for impl in ngtcp2 quinn quiche; do
+for impl in ngtcp2 quinn quiche go-x-net; do
   for role in server client; do
     out="$(ROLE=$role TESTCASE=nosuchtest "$root/implementations/$impl/run_endpoint.sh" 2>&1)"
     rc=$?
@@ -38,7 +41,7 @@ for impl in ngtcp2 quinn quiche; do
     grep -qi unsupported <<< "$out" || fail "$impl $role: exit 127 without saying why: $out"
   done
 done
-echo "ok: ngtcp2, quinn and quiche exit 127 for an unknown TESTCASE"
+echo "ok: ngtcp2, quinn, quiche and go-x-net exit 127 for an unknown TESTCASE"
 
 # 2. The cross-stack cells.
 available="$("$qir" list | awk '/^Test cases:/{t=1; next} /^[A-Z]/{t=0} t && /^  [a-z0-9-]+ /{print $1}')"
