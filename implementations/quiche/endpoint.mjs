@@ -46,6 +46,8 @@ function makeConfig(quiche, role) {
   config.setInitialMaxStreamsBidi(100);
   config.setInitialMaxStreamsUni(0);
   config.setDisableActiveMigration(false);
+  // Room for spare connection IDs on both sides (quiche's default is 2).
+  if (role === 'client') config.setActiveConnectionIdLimit(4);
   config.enableEarlyData();
   if (process.env.SSLKEYLOGFILE) config.logKeys();
   return config;
@@ -336,6 +338,7 @@ function connectAndFetch(quiche, config, transport, server, host, batch, session
     state.onEvent = () => {
       if (canRequest()) sendRequests(conn, pending);
       noteTicket(conn, session);
+      if (conn.isEstablished()) issueSpareCids(quiche, conn);
       for (const id of conn.readable()) receive(conn, id, pending, buf);
       if (pending.every((p) => p.done) && !state.closing) {
         state.closing = true;
@@ -348,7 +351,7 @@ function connectAndFetch(quiche, config, transport, server, host, batch, session
         transport.socket.off('message', onMessage);
         const missing = pending.filter((p) => !p.done).length;
         log(`connection closed: ${batch.length - missing}/${batch.length} files` +
-          (conn.isResumed() ? ', resumed' : '') + (early ? ' (0-RTT attempted)' : ''));
+          (conn.isResumed() ? ', resumed' : '') + (early ? ' (0-RTT attempted)' : '') + closeReason(conn));
         resolve(missing);
       }
     };
@@ -356,6 +359,36 @@ function connectAndFetch(quiche, config, transport, server, host, batch, session
     transport.socket.on('message', onMessage);
     state.onEvent();  // sends the ClientHello (and with it the 0-RTT requests)
   });
+}
+
+/** Why `conn` closed, when it was not by our own NO_ERROR: for the log. */
+function closeReason(conn) {
+  const describe = (e) => `${e.isApp ? 'application' : 'transport'} error 0x${e.errorCode.toString(16)}` +
+    (e.reason?.length ? ` "${Buffer.from(e.reason).toString('latin1').slice(0, 80)}"` : '');
+  const peer = safe(() => conn.peerError());
+  const local = safe(() => conn.localError());
+  if (conn.isTimedOut()) return `; idle timeout after ${Math.round(performance.now())} ms of the process` +
+    (conn.isEstablished() ? '' : ', handshake not done');
+  if (peer) return `; closed by the peer: ${describe(peer)}`;
+  if (local && (local.isApp === false || local.errorCode !== 0)) return `; closed here: ${describe(local)}`;
+  return '';
+}
+
+/**
+ * Keeps the server supplied with spare connection IDs, as many as the
+ * limits allow (quiche sends NEW_CONNECTION_ID only for the IDs the
+ * application makes, and caps them at the smaller of both sides'
+ * active_connection_id_limit). quic-go's server validates a client's new
+ * address (a NAT rebinding) only with an unused connection ID to send there
+ * and otherwise stays on the old address; it also retires the first ID
+ * right after the handshake, so one spare ID is not enough.
+ */
+function issueSpareCids(quiche, conn) {
+  let left = safe(() => conn.sourceCidsLeft()) ?? 0;
+  while (left-- > 0) {
+    const token = BigInt(`0x${crypto.randomBytes(16).toString('hex')}`);
+    if (safe(() => conn.newSourceCid(crypto.randomBytes(quiche.MAX_CONN_ID_LEN), token, false)) == null) break;
+  }
 }
 
 /** Records a new session ticket from `conn` and when it arrived. */

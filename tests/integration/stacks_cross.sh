@@ -15,7 +15,7 @@ work="$(mktemp -d /tmp/qir-it-XXXXXX)"; trap 'rm -rf "$work"' EXIT
 pairs=("ngtcp2 quinn" "quinn ngtcp2" "quic-go ngtcp2" "quinn quic-go" "ngtcp2 quic-go" "quiche quinn" "ngtcp2 quiche")
 # Test cases each endpoint cannot do, by role (exit 127 → "unsupported").
 declare -A no_server=([quinn]="http3 v2 connectionmigration"
-  [quiche]="http3 v2 chacha20 ecn connectionmigration" [ngtcp2]=""
+  [quiche]="http3 v2 ecn connectionmigration" [ngtcp2]=""
   [quic-go]="v2 ecn connectionmigration")
 declare -A no_client=([quinn]="http3 v2 versionnegotiation" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
   [ngtcp2]="v2 versionnegotiation" [quic-go]="v2 ecn")
@@ -70,12 +70,10 @@ for pair in "${pairs[@]}"; do
       continue
     fi
     if [[ "$got" == failed ]]; then
-      # Reruns with --retries: some cells depend on a sender's burst timing (a quiche client's 46
-      # 0-RTT packets into the 25-packet queue of the zerortt link overflow it in some runs, as
-      # they would in the reference's ns-3; the stacks then fall back to 1-RTT), and ngtcp2 1.11's
-      # server drops the resumed connection's first Initial in about one zerortt run in three
-      # (ERR_DROP_CONN in its log; quinn then resends the requests in 1-RTT). Four failures in a
-      # row are a failure; a later success is reported as flaky.
+      # Reruns with --retries: ngtcp2 1.11's server drops the resumed connection's first
+      # Initial in about one zerortt run in three (ERR_DROP_CONN in its log; quinn then resends
+      # the requests in 1-RTT). Four failures in a row are a failure; a later success is
+      # reported as flaky.
       echo "rerun: $server × $client $t failed once: $(grep -E "✕ .*$server × $client +$t" "$logs.out" | head -1)"
       "$qir" run -s "$server" -c "$client" -t "$t" --retries 2 -l "$logs-rerun-$t" -j "$logs-rerun-$t.json" \
         > "$logs-rerun-$t.out" 2>&1
