@@ -27,6 +27,15 @@ const MODES = {
 // can restrict BoringSSL's fixed TLS 1.3 cipher list.
 const SERVER_ONLY = { keyupdate: 'transfer', versionnegotiation: 'transfer', chacha20: 'transfer' };
 const IDLE_TIMEOUT_MS = 30000;
+// How long a server holds quiche's timers after probing a rebound client's
+// address (class Peer): a round trip with a full queue and the ACK delay.
+const CHALLENGE_HOLD_MS = 200;
+// How long small datagrams to a rebound client's new address may wait for the
+// full-size one that carries the PATH_CHALLENGE (Peer.outgoing).
+const CHALLENGE_DEFER_MS = 100;
+// The largest datagram taken for quiche's ACK-only packet: short header with
+// a 20-byte connection ID, an ACK frame of a few ranges, the 16-byte tag.
+const ACK_ONLY_MAX = 64;
 const log = (...args) => console.error('quiche', process.env.ROLE, ...args);
 
 /** quiche configuration shared by every connection of one role. */
@@ -65,20 +74,26 @@ class Transport {
 
   /** Sends everything `conn` has queued and re-arms its timer. */
   flush(conn, state) {
+    const peer = state.peer;
+    for (const d of peer?.overdue() ?? []) this.socket.send(d, peer.now.port, peer.now.host);
     for (;;) {
       let sent;
       try { sent = conn.send(this.out); } catch (e) { log('send:', e.message); break; }
       if (sent == null) break;
       const [n, info] = sent;
+      const datagram = Buffer.from(this.out.subarray(0, n));
       // A server sends to where its client is now (see `Peer`); quiche only
       // knows the client's first address.
-      const to = state.peer?.now ?? info.to;
-      this.socket.send(Buffer.from(this.out.subarray(0, n)), to.port, to.host);
+      if (peer == null) this.socket.send(datagram, info.to.port, info.to.host);
+      else for (const d of peer.outgoing(datagram)) this.socket.send(d, peer.now.port, peer.now.host);
     }
     clearTimeout(state.timer);
     const ms = conn.timeout();
     if (ms != null && !conn.isClosed()) {
-      state.timer = setTimeout(() => { conn.onTimeout(); state.onEvent(); }, Math.max(0, ms));
+      const now = performance.now();
+      let wait = Math.max(0, ms, (peer?.holdTimeoutsUntil ?? 0) - now);
+      if (peer?.deferred.length) wait = Math.min(wait, Math.max(0, peer.movedAt + CHALLENGE_DEFER_MS - now));
+      state.timer = setTimeout(() => { conn.onTimeout(); state.onEvent(); }, wait);
     }
   }
 
@@ -208,11 +223,22 @@ function accept(quiche, config, transport, conns, header, msg, rinfo, retry, tok
  * an idle timeout). On one path, quiche's loss detection covers everything;
  * the endpoint asks quiche to validate the path again (probePath) whenever the
  * client's address changes and sends every packet to the current address.
+ *
+ * quiche counts every PATH_CHALLENGE still unanswered when any loss-detection
+ * timer of the path fires as lost, and a server then fails the path at once
+ * if its anti-amplification allowance, left over from the handshake on the
+ * first path, is below 1200 bytes; with its only path failed the connection
+ * closes silently (1 of 8 rebind cells against quinn's client, right after
+ * the losses a rebinding causes). So quiche's timers wait CHALLENGE_HOLD_MS
+ * after the challenge went out, time for the PATH_RESPONSE to come back.
  */
 class Peer {
   constructor(first) {
     this.first = first;
     this.now = first;
+    this.holdTimeoutsUntil = 0;
+    this.movedAt = null;  // set until the PATH_CHALLENGE to the new address went out
+    this.deferred = [];
   }
 
   /** Records the datagram's source; true when the client moved. */
@@ -220,7 +246,43 @@ class Peer {
     if (rinfo.address === this.now.host && rinfo.port === this.now.port) return false;
     log(`client moved from [${this.now.host}]:${this.now.port} to [${rinfo.address}]:${rinfo.port}`);
     this.now = { host: rinfo.address, port: rinfo.port };
+    this.movedAt = performance.now();
     return true;
+  }
+
+  /**
+   * The datagrams to send now for one that quiche built. After a move, the
+   * first packet to the new address must carry the PATH_CHALLENGE. quiche
+   * puts it into the next packet it builds, except when its congestion window
+   * is full: then it first builds ACK-only packets (1 of 16 rebind cells).
+   * Those are tiny, while the challenge normally shares its packet with the
+   * stream data a server has waiting: datagrams of at most ACK_ONLY_MAX bytes
+   * wait behind the first larger one (for at most CHALLENGE_DEFER_MS), and
+   * the timer hold starts when it goes out.
+   */
+  outgoing(datagram) {
+    if (this.movedAt == null) return [datagram];
+    const now = performance.now();
+    if (datagram.length <= ACK_ONLY_MAX && now - this.movedAt < CHALLENGE_DEFER_MS) {
+      this.deferred.push(datagram);
+      return [];
+    }
+    return [datagram, ...this.release(now)];
+  }
+
+  /** The waiting datagrams once CHALLENGE_DEFER_MS have passed without a full one. */
+  overdue() {
+    const now = performance.now();
+    return this.movedAt != null && now - this.movedAt >= CHALLENGE_DEFER_MS ? this.release(now) : [];
+  }
+
+  release(now) {
+    this.movedAt = null;
+    this.holdTimeoutsUntil = now + CHALLENGE_HOLD_MS;
+    const out = this.deferred;
+    this.deferred = [];
+    if (out.length) log(`${out.length} small datagram(s) to the new address held back behind the PATH_CHALLENGE`);
+    return out;
   }
 }
 
