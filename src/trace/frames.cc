@@ -121,7 +121,12 @@ bool ReadFrameBody(FrameReader& r, Frame& f) {
   switch (static_cast<FrameType>(f.type)) {
     case FrameType::kPing:
     case FrameType::kHandshakeDone:
+    case FrameType::kImmediateAck:
       return true;
+    case FrameType::kAckFrequency: {  // sequence, ack-eliciting threshold, max ack delay, reordering threshold
+      uint64_t ignored = 0;
+      return r.Varint(f.sequence_number) && r.Varint(ignored) && r.Varint(ignored) && r.Varint(ignored);
+    }
     case FrameType::kAck:
     case FrameType::kAckEcn:
       return ReadAck(r, f);
@@ -198,6 +203,8 @@ const char* FrameTypeName(uint64_t type) {
     case FrameType::kConnectionCloseTransport: return "CONNECTION_CLOSE";
     case FrameType::kConnectionCloseApplication: return "CONNECTION_CLOSE_APP";
     case FrameType::kHandshakeDone: return "HANDSHAKE_DONE";
+    case FrameType::kImmediateAck: return "IMMEDIATE_ACK";
+    case FrameType::kAckFrequency: return "ACK_FREQUENCY";
     case FrameType::kDatagram:
     case FrameType::kDatagramWithLength: return "DATAGRAM";
     default: return "UNKNOWN";

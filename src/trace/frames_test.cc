@@ -1,4 +1,4 @@
-// Tests for QUIC frame decoding (RFC 9000 §19, RFC 9221 §4): one row per frame
+// Tests for QUIC frame decoding (RFC 9000 §19, RFC 9221 §4, the ack-frequency draft): one row per frame
 // type with its fields, PADDING collapsing, must-fail rows, and every truncated
 // prefix of every row failing cleanly.
 #include "trace/frames.h"
@@ -93,6 +93,9 @@ const FrameCase kCases[] = {
     {.name = "close_application", .hex = "1d 00 00", .type = 0x1d,
      .check = [](const Frame& f) { EXPECT_EQ(f.reason, ""); }},
     {.name = "handshake_done", .hex = "1e", .type = 0x1e, .check = [](const Frame&) {}},
+    {.name = "immediate_ack", .hex = "1f", .type = 0x1f, .check = [](const Frame&) {}},
+    {.name = "ack_frequency", .hex = "40af 07 02 4064 01", .type = 0xaf,
+     .check = [](const Frame& f) { EXPECT_EQ(f.sequence_number, 7u); }},
     {.name = "datagram_length", .hex = "31 02 aabb", .type = 0x31,
      .check = [](const Frame& f) { EXPECT_EQ(f.length, 2u); }},
 };

@@ -73,6 +73,8 @@ enum class FrameType : uint64_t {
   kConnectionCloseTransport = 0x1c,    ///< §19.19, QUIC layer error
   kConnectionCloseApplication = 0x1d,  ///< §19.19, application error
   kHandshakeDone = 0x1e,               ///< §19.20
+  kImmediateAck = 0x1f,                ///< draft-ietf-quic-ack-frequency (quinn 0.11 sends it)
+  kAckFrequency = 0xaf,                ///< draft-ietf-quic-ack-frequency
   kDatagram = 0x30,                    ///< RFC 9221 §4, without Length
   kDatagramWithLength = 0x31,          ///< RFC 9221 §4, with Length
 };
