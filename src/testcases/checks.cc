@@ -115,28 +115,33 @@ Verdict NeedKeys(const CheckInput& in) {
 }
 
 int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side) {
-  // What the client's Handshake packets name: the server's CID they go to (its Initial SCID,
+  // A client connection is its own CID, or, for clients with zero-length CIDs (quic-go's), its
+  // address and port, which such a client must keep per connection (RFC 9000 §5.1).
+  auto client_key = [](const std::vector<uint8_t>& cid, const trace::IpAddress& addr, uint16_t port) {
+    return cid.empty() ? "addr " + addr.ToString() + ":" + std::to_string(port)
+                       : "cid " + std::string(cid.begin(), cid.end());
+  };
+  // What the client's Handshake packets name: the server CID they go to (its Initial SCID,
   // or one from a NEW_CONNECTION_ID frame of the server's first flight, which quic-go 0.50
-  // switches to at once) and the client's own CID they come from.
-  std::set<std::vector<uint8_t>> to_server_cid, from_client_cid;
+  // switches to at once) and the client connection they come from.
+  std::set<std::vector<uint8_t>> to_server_cid;
+  std::set<std::string> from_client;
   for (const trace::Trace* t : {&server_side, &client_side}) {
     for (const trace::Packet& p : t->packets) {
       if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
         to_server_cid.insert(p.header.dcid);
-        if (!p.header.scid.empty()) from_client_cid.insert(p.header.scid);
+        from_client.insert(client_key(p.header.scid, p.src, p.src_port));
       }
     }
   }
-  // One count per client connection (the client CID a server Initial answers; the server's
-  // SCID for clients with zero-length CIDs), so that two server connections answering one
-  // client connection (one from a corrupted copy of its Initial) count once.
-  std::set<std::vector<uint8_t>> counted;
+  // One count per client connection a server Initial answered and the client continued, so
+  // that two server connections answering one client connection (one from a corrupted copy of
+  // its Initial) count once.
+  std::set<std::string> counted;
   for (const trace::Packet& p : server_side.packets) {
     if (!IsServerInitial(p)) continue;
-    const std::vector<uint8_t>& client_cid = p.header.dcid;
-    const bool continued = to_server_cid.count(p.header.scid) > 0 ||
-                           (!client_cid.empty() && from_client_cid.count(client_cid) > 0);
-    if (continued) counted.insert(client_cid.empty() ? p.header.scid : client_cid);
+    const std::string key = client_key(p.header.dcid, p.dst, p.dst_port);
+    if (to_server_cid.count(p.header.scid) > 0 || from_client.count(key) > 0) counted.insert(key);
   }
   return static_cast<int>(counted.size());
 }

@@ -42,8 +42,9 @@ Verdict NeedKeys(const CheckInput& in);
 /// Handshakes that got past the server's first flight: client connections that a
 /// server Initial (server-side trace) answered and that the client continued with
 /// a Handshake packet (seen in either trace: the client-side one has them before
-/// any loss), to the server's Initial SCID or from the client CID the Initial was
-/// addressed to (a client may already use a CID from the server's first flight).
+/// any loss), to the server's Initial SCID or from the client connection the
+/// Initial was addressed to (a client may already use a CID from the server's
+/// first flight): its CID, or its address and port when its CIDs are empty.
 /// A corrupted or lost client Initial can make a server answer a connection the
 /// client never saw; counting client connections the client continued keeps such
 /// throw-away connections out (the reference's flaky over-count, its issue #125).
