@@ -114,34 +114,66 @@ Verdict NeedKeys(const CheckInput& in) {
       "no usable key log: neither endpoint logged a SERVER_HANDSHAKE_TRAFFIC_SECRET, and this test reads encrypted frames");
 }
 
-int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side) {
-  // A client connection is its own CID, or, for clients with zero-length CIDs (quic-go's), its
-  // address and port, which such a client must keep per connection (RFC 9000 §5.1).
-  auto client_key = [](const std::vector<uint8_t>& cid, const trace::IpAddress& addr, uint16_t port) {
-    return cid.empty() ? "addr " + addr.ToString() + ":" + std::to_string(port)
-                       : "cid " + std::string(cid.begin(), cid.end());
+namespace {
+
+/// The CIDs each server connection (by its long-header SCID) issued in NEW_CONNECTION_ID
+/// frames (decrypted packets only). A 1-RTT packet has no SCID: it belongs to the server
+/// connection that last sent a long-header packet to the same client CID, or, for clients with
+/// zero-length CIDs, to the same client address and port (one connection at a time there).
+std::map<std::vector<uint8_t>, std::set<std::vector<uint8_t>>> IssuedCids(const trace::Trace& t) {
+  auto client_of = [](const trace::Packet& p) {
+    return p.header.dcid.empty() ? "addr " + p.dst.ToString() + ":" + std::to_string(p.dst_port)
+                                 : "cid " + std::string(p.header.dcid.begin(), p.header.dcid.end());
   };
-  // What the client's Handshake packets name: the server CID they go to (its Initial SCID,
-  // or one from a NEW_CONNECTION_ID frame of the server's first flight, which quic-go 0.50
-  // switches to at once) and the client connection they come from.
-  std::set<std::vector<uint8_t>> to_server_cid;
-  std::set<std::string> from_client;
+  std::map<std::string, std::vector<uint8_t>> current;  // client → server SCID last seen towards it
+  std::map<std::vector<uint8_t>, std::set<std::vector<uint8_t>>> out;
+  for (const trace::Packet& p : t.packets) {
+    if (p.direction != trace::Direction::kServerToClient) continue;
+    const bool long_header = p.header.type != trace::PacketType::kOneRtt;
+    if (long_header) current[client_of(p)] = p.header.scid;
+    auto conn = current.find(client_of(p));
+    if (conn == current.end()) continue;
+    for (const trace::Frame& f : p.frames) {
+      if (f.type == static_cast<uint64_t>(trace::FrameType::kNewConnectionId)) out[conn->second].insert(f.connection_id);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side) {
+  // What the client's Handshake packets name: the server CID they go to and the client CID
+  // they come from.
+  std::set<std::vector<uint8_t>> to_server_cid, from_client_cid;
   for (const trace::Trace* t : {&server_side, &client_side}) {
     for (const trace::Packet& p : t->packets) {
       if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
         to_server_cid.insert(p.header.dcid);
-        from_client.insert(client_key(p.header.scid, p.src, p.src_port));
+        if (!p.header.scid.empty()) from_client_cid.insert(p.header.scid);
       }
     }
   }
-  // One count per client connection a server Initial answered and the client continued, so
-  // that two server connections answering one client connection (one from a corrupted copy of
-  // its Initial) count once.
-  std::set<std::string> counted;
+  // A client may address its Handshake packets to a CID the server issued in its first flight
+  // instead of the server's Initial SCID (quic-go 0.50 switches at once).
+  std::map<std::vector<uint8_t>, std::set<std::vector<uint8_t>>> issued = IssuedCids(server_side);
+  for (const auto& [scid, cids] : IssuedCids(client_side)) issued[scid].insert(cids.begin(), cids.end());
+  auto addressed = [&](const std::vector<uint8_t>& server_cid) {
+    if (to_server_cid.count(server_cid) > 0) return true;
+    auto it = issued.find(server_cid);
+    if (it == issued.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const std::vector<uint8_t>& cid) { return to_server_cid.count(cid) > 0; });
+  };
+  // One count per client connection (its CID; the server's SCID for clients with zero-length
+  // CIDs), so that two server connections answering one client connection (one from a
+  // corrupted copy of its Initial) count once.
+  std::set<std::vector<uint8_t>> counted;
   for (const trace::Packet& p : server_side.packets) {
     if (!IsServerInitial(p)) continue;
-    const std::string key = client_key(p.header.dcid, p.dst, p.dst_port);
-    if (to_server_cid.count(p.header.scid) > 0 || from_client.count(key) > 0) counted.insert(key);
+    const std::vector<uint8_t>& client_cid = p.header.dcid;
+    const bool continued = addressed(p.header.scid) || (!client_cid.empty() && from_client_cid.count(client_cid) > 0);
+    if (continued) counted.insert(client_cid.empty() ? p.header.scid : client_cid);
   }
   return static_cast<int>(counted.size());
 }

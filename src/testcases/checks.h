@@ -42,12 +42,12 @@ Verdict NeedKeys(const CheckInput& in);
 /// Handshakes that got past the server's first flight: client connections that a
 /// server Initial (server-side trace) answered and that the client continued with
 /// a Handshake packet (seen in either trace: the client-side one has them before
-/// any loss), to the server's Initial SCID or from the client connection the
-/// Initial was addressed to (a client may already use a CID from the server's
-/// first flight): its CID, or its address and port when its CIDs are empty.
-/// A corrupted or lost client Initial can make a server answer a connection the
-/// client never saw; counting client connections the client continued keeps such
-/// throw-away connections out (the reference's flaky over-count, its issue #125).
+/// any loss) to the server's Initial SCID or to a CID the server issued with
+/// NEW_CONNECTION_ID,
+/// or from the client CID the Initial was addressed to. A corrupted or lost client
+/// Initial can make a server answer a connection the client never saw; counting
+/// connections the client continued, once per client CID, keeps such throw-away
+/// connections out (the reference's flaky over-count, its issue #125).
 int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side);
 
 /// Handshake count by the reference's rule, then the version+files check.

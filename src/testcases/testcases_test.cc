@@ -285,26 +285,36 @@ TEST(Synthesized, HandshakeLossCountsOnlyHandshakesTheClientContinued) {
     ForEach(*t, Direction::kClientToServer, PacketType::kHandshake, [](trace::Packet& p) { p.header.dcid = {0x99}; });
   }
   ExpectPass("handshakeloss", new_cid);
-  Cell no_cids = new_cid;  // zero-length client CIDs (quic-go): the client's port tells its connections apart
+  Cell no_cids = c;  // zero-length client CIDs (quic-go), Handshake packets to a CID of the first flight
   for (trace::Trace* t : {&no_cids.client, &no_cids.server}) {
     for (size_t i = 0; i < t->packets.size(); ++i) {
       trace::Packet& p = t->packets[i];
-      const uint16_t port = static_cast<uint16_t>(40000 + i / 4);  // Handshake() adds 4 packets per connection
-      if (p.direction == Direction::kClientToServer) {
-        p.header.scid.clear();
-        p.src_port = port;
-      } else {
-        p.header.dcid.clear();
-        p.dst_port = port;
+      (p.direction == Direction::kClientToServer ? p.header.scid : p.header.dcid).clear();
+      (p.direction == Direction::kClientToServer ? p.src_port : p.dst_port) = static_cast<uint16_t>(40000 + i / 4);
+      if (p.header.type == PacketType::kHandshake && p.direction == Direction::kClientToServer) {
+        p.header.dcid = {0x77, static_cast<uint8_t>(i / 4)};
       }
     }
   }
-  ExpectPass("handshakeloss", no_cids);
-  Cell one_port = no_cids;  // ... and one port is one connection, however many server Initials answered it
-  for (trace::Trace* t : {&one_port.client, &one_port.server}) {
-    for (trace::Packet& p : t->packets) (p.direction == Direction::kClientToServer ? p.src_port : p.dst_port) = 40000;
+  ExpectFail("handshakeloss", no_cids, "expected 50 completed handshakes, saw 0");
+  for (trace::Trace* t : {&no_cids.client, &no_cids.server}) {
+    std::vector<trace::Packet> with_ncid;
+    for (size_t i = 0; i < t->packets.size(); ++i) {
+      with_ncid.push_back(t->packets[i]);
+      if (t->packets[i].header.type != PacketType::kInitial || t->packets[i].direction != Direction::kServerToClient) {
+        continue;
+      }
+      trace::Packet one_rtt = Pkt(Direction::kServerToClient, PacketType::kOneRtt);  // after the Initial
+      one_rtt.header.dcid.clear();
+      one_rtt.dst_port = static_cast<uint16_t>(40000 + i / 4);  // each connection from its own port
+      trace::Frame ncid = FrameOf(FrameType::kNewConnectionId);
+      ncid.connection_id = {0x77, static_cast<uint8_t>(i / 4)};
+      one_rtt.frames.push_back(ncid);
+      with_ncid.push_back(one_rtt);
+    }
+    t->packets = with_ncid;
   }
-  ExpectFail("handshakeloss", one_port, "expected 50 completed handshakes, saw 1");
+  ExpectPass("handshakeloss", no_cids);
   Cell short_one;
   for (int i = 0; i < 49; ++i) Handshake(short_one, static_cast<uint8_t>(i));
   ExpectFail("handshakeloss", short_one, "expected 50 completed handshakes, saw 49");
