@@ -3,10 +3,10 @@
 # bin/qir-quinn, offline, from Debian packages, without installing anything
 # into the system:
 # - the crates: trixie's librust-*-dev packages (crate sources, whatever their
-#   architecture says) for quinn 0.11, rustls 0.23, tokio, rustls-pemfile and
-#   socket2 and everything they depend on, unpacked into .build/root; their
-#   /usr/share/cargo/registry is the only crate source cargo sees
-#   (.cargo/config.toml);
+#   architecture says) for quinn 0.11, rustls 0.23, tokio, rustls-pemfile,
+#   socket2, h3 0.0.6 and h3-quinn 0.0.7 (HTTP/3) and everything they depend
+#   on, unpacked into .build/root; their /usr/share/cargo/registry is the
+#   only crate source cargo sees (.cargo/config.toml);
 # - the toolchain: Debian 12's rustc-web/cargo-web (Rust 1.85, built for
 #   bookworm; Debian 12's own rustc 1.63 is older than the crates' MSRV,
 #   quinn 0.11 and rustls 0.23 need 1.71), unpacked into .build/toolchain with
@@ -26,7 +26,7 @@ build="$here/.build"
 stamp="$here/bin/.built-from"
 codename="$(apt_private_codename)"
 crate_suite=trixie
-crates=(librust-quinn-dev librust-rustls-dev librust-rustls-pemfile-dev librust-socket2-dev librust-tokio-dev)
+crates=(librust-h3-dev librust-h3-quinn-dev librust-quinn-dev librust-rustls-dev librust-rustls-pemfile-dev librust-socket2-dev librust-tokio-dev)
 # Rust 1.85 as Debian 12 ships it for its browsers (bookworm main).
 toolchain_suite="$codename"
 toolchain=(rustc-web cargo-web libstd-rust-web-1.85 libstd-rust-web-dev libllvm19)

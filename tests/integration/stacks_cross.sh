@@ -15,11 +15,11 @@ work="$(mktemp -d /tmp/qir-it-XXXXXX)"; trap 'rm -rf "$work"' EXIT
 pairs=("ngtcp2 quinn" "quinn ngtcp2" "quic-go ngtcp2" "quinn quic-go" "ngtcp2 quic-go" "quiche quinn" "ngtcp2 quiche"
   "go-x-net ngtcp2" "ngtcp2 go-x-net" "quic-go go-x-net")
 # Test cases each endpoint cannot do, by role (exit 127 → "unsupported").
-declare -A no_server=([quinn]="http3 v2"
+declare -A no_server=([quinn]="v2"
   [quiche]="http3 v2 ecn connectionmigration" [ngtcp2]=""
   [quic-go]="v2 ecn connectionmigration"
   [go-x-net]="resumption zerortt http3 ecn v2 connectionmigration")
-declare -A no_client=([quinn]="http3 v2 versionnegotiation" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
+declare -A no_client=([quinn]="v2 versionnegotiation" [quiche]="http3 v2 chacha20 keyupdate ecn versionnegotiation"
   [ngtcp2]="v2" [quic-go]="v2 ecn"
   [go-x-net]="retry chacha20 zerortt http3 ecn v2 versionnegotiation")
 # Cells whose verdict depends on an upstream timing bug (server client → test cases): they

@@ -2,7 +2,8 @@
 //! own bidirectional stream ("GET /<path>\r\n", response until FIN). By mode:
 //! one connection for all requests in parallel; resumption/zerortt: the first
 //! request on one connection, the rest on a resumed one (in 0-RTT for zerortt,
-//! RFC 9001 §4.6); multiconnect: one connection per request.
+//! RFC 9001 §4.6); multiconnect: one connection per request; http3: one
+//! connection, the requests as HTTP/3 GETs (http3.rs).
 use crate::testcase::Mode;
 use crate::{tls, Result};
 use std::net::SocketAddr;
@@ -11,17 +12,17 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
-const DOWNLOADS: &str = "/downloads";
+pub const DOWNLOADS: &str = "/downloads";
 /// Small receive windows, in bytes, so the server must honour flow control.
 const STREAM_WINDOW: u32 = 256 * 1024;
 const CONNECTION_WINDOW: u32 = 1024 * 1024;
 
 /// One URL of REQUESTS, https://<host>:<port>/<path>.
 #[derive(Clone, Debug, PartialEq)]
-struct Request {
-    host: String,
-    port: u16,
-    path: String,
+pub struct Request {
+    pub host: String,
+    pub port: u16,
+    pub path: String,
 }
 
 /// Downloads every URL of `requests` (space-separated) as `mode` says.
@@ -34,7 +35,13 @@ pub async fn run(mode: Mode, requests: &str) -> Result<()> {
         .ok_or_else(|| format!("{} does not resolve", first.host))?;
     let config = client_config(mode)?;
     let endpoint = new_endpoint(&config, server)?;
-    let target = Target { endpoint: &endpoint, server, host: &first.host, key_update: mode == Mode::KeyUpdate };
+    let target = Target {
+        endpoint: &endpoint,
+        server,
+        host: &first.host,
+        key_update: mode == Mode::KeyUpdate,
+        http3: mode == Mode::Http3,
+    };
     let result = match mode {
         Mode::Resumption | Mode::ZeroRtt => match target.session(&requests[..1], false).await {
             Ok(()) => {
@@ -88,6 +95,8 @@ struct Target<'a> {
     server: SocketAddr,
     host: &'a str,
     key_update: bool,
+    /// Requests as HTTP/3 GETs (ALPN h3) instead of hq-interop.
+    http3: bool,
 }
 
 impl Target<'_> {
@@ -109,7 +118,11 @@ impl Target<'_> {
         } else {
             (connecting.await?, None)
         };
-        let mut failed = self.fetch_all(&connection, requests).await;
+        let mut failed = if self.http3 {
+            crate::http3::fetch_all(&connection, requests).await?
+        } else {
+            self.fetch_all(&connection, requests).await
+        };
         if let Some(accepted) = zero_rtt {
             let accepted = accepted.await;
             eprintln!("quinn client: 0-RTT {}", if accepted { "accepted" } else { "rejected" });

@@ -2,6 +2,7 @@
 //! endpoint contract: ROLE (server|client), TESTCASE, REQUESTS,
 //! SSLKEYLOGFILE; exits 127 for test cases it does not implement, 1 on failure.
 mod client;
+mod http3;
 mod peer_params;
 mod server;
 mod testcase;

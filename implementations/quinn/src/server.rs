@@ -1,8 +1,9 @@
 //! hq-interop server (HTTP/0.9 over QUIC, RFC 9000 streams): every
 //! bidirectional stream carries "GET /<path>\r\n" and is answered with the
-//! file from /www followed by FIN. Listens on UDP 443 over IPv4 and IPv6; for
-//! connectionmigration also on port 4433 of the addresses server4 and server6
-//! resolve to, which it offers as its preferred address (RFC 9000 §9.6).
+//! file from /www followed by FIN (http3: HTTP/3 requests instead, http3.rs).
+//! Listens on UDP 443 over IPv4 and IPv6; for connectionmigration also on
+//! port 4433 of the addresses server4 and server6 resolve to, which it offers
+//! as its preferred address (RFC 9000 §9.6).
 use crate::testcase::Mode;
 use crate::{tls, Result};
 use crate::twosockets::TwoSockets;
@@ -12,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use tokio::io::AsyncReadExt;
 
-const WWW: &str = "/www";
+pub const WWW: &str = "/www";
 /// Longest request line accepted, in bytes.
 const MAX_REQUEST: usize = 4096;
 /// Streams the client may open at once (the multiplexing test wants ≤ 1000).
@@ -30,13 +31,16 @@ pub async fn run(mode: Mode) -> Result<()> {
     };
     let mut config = quinn::ServerConfig::with_crypto(crypto);
     let mut transport = crate::transport(mode);
-    transport.max_concurrent_bidi_streams(MAX_STREAMS.into()).max_concurrent_uni_streams(0u32.into());
+    // HTTP/3 needs the client's unidirectional streams: control, QPACK encoder
+    // and decoder (RFC 9114 §6.2, RFC 9204 §4.2), and maybe reserved types.
+    let uni_streams: u32 = if mode == Mode::Http3 { MAX_STREAMS } else { 0 };
+    transport.max_concurrent_bidi_streams(MAX_STREAMS.into()).max_concurrent_uni_streams(uni_streams.into());
     config.transport_config(Arc::new(transport));
     let preferred = if mode == Mode::Migration { preferred_addresses().await } else { (None, None) };
     let mut loops = Vec::new();
     for endpoint in bind(config, preferred)? {
         eprintln!("quinn server: listening on {} ({:?})", endpoint.local_addr()?, mode);
-        loops.push(tokio::spawn(accept_loop(endpoint, mode == Mode::Retry)));
+        loops.push(tokio::spawn(accept_loop(endpoint, mode)));
     }
     for accepting in loops {
         accepting.await?;
@@ -114,28 +118,32 @@ fn endpoint(config: quinn::ServerConfig, addr: SocketAddr, preferred: Option<Soc
     Ok(quinn::Endpoint::new_with_abstract_socket(endpoint_config, Some(config), socket, runtime)?)
 }
 
-/// Accepts connections; with `retry`, a client's first Initial (its address
+/// Accepts connections; for retry, a client's first Initial (its address
 /// not validated yet) is answered with a Retry packet (RFC 9000 §8.1.2).
-async fn accept_loop(endpoint: quinn::Endpoint, retry: bool) {
+async fn accept_loop(endpoint: quinn::Endpoint, mode: Mode) {
     while let Some(incoming) = endpoint.accept().await {
-        if retry && !incoming.remote_address_validated() {
+        if mode == Mode::Retry && !incoming.remote_address_validated() {
             let peer = incoming.remote_address();
             if let Err(e) = incoming.retry() {
                 eprintln!("quinn server: no Retry for {}: {}", peer, e);
             }
             continue;
         }
-        tokio::spawn(serve_connection(incoming));
+        tokio::spawn(serve_connection(incoming, mode == Mode::Http3));
     }
 }
 
-async fn serve_connection(incoming: quinn::Incoming) {
+async fn serve_connection(incoming: quinn::Incoming, http3: bool) {
     let peer = incoming.remote_address();
     let connection = match incoming.await {
         Ok(connection) => connection,
         Err(e) => return eprintln!("quinn server: handshake with {} failed: {}", peer, e),
     };
     eprintln!("quinn server: connection from {}", peer);
+    if http3 {
+        let result = crate::http3::serve_connection(connection).await;
+        return eprintln!("quinn server: HTTP/3 connection from {} ended: {:?}", peer, result);
+    }
     loop {
         match connection.accept_bi().await {
             Ok((send, recv)) => {
@@ -171,7 +179,13 @@ async fn serve_stream(mut send: quinn::SendStream, mut recv: quinn::RecvStream) 
 fn request_path(request: &[u8]) -> Result<PathBuf> {
     let line = std::str::from_utf8(request)?.trim_end();
     let target = line.strip_prefix("GET ").ok_or_else(|| format!("not a GET request: {:?}", line))?;
-    let relative = PathBuf::from(target.trim().trim_start_matches('/'));
+    relative_path(target.trim())
+}
+
+/// The relative file path of a request target "/<path>": no "..", no root,
+/// not empty (HTTP/3 requests' :path too).
+pub fn relative_path(target: &str) -> Result<PathBuf> {
+    let relative = PathBuf::from(target.trim_start_matches('/'));
     let clean = relative.components().all(|c| matches!(c, Component::Normal(_)));
     if !clean || relative.as_os_str().is_empty() {
         return Err(format!("bad request path {:?}", target).into());

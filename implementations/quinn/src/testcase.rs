@@ -1,7 +1,6 @@
 //! Maps the interop runner's TESTCASE values to what this endpoint does.
 //! Test cases quinn 0.11 cannot do map to `None` (exit 127): v2 (quinn-proto
-//! 0.11.9 knows QUIC v1 and its drafts only), http3 (no h3 crate in Debian),
-//! a client's versionnegotiation (quinn cannot start with a version it does
+//! 0.11.9 knows QUIC v1 and its drafts only), a client's versionnegotiation (quinn cannot start with a version it does
 //! not speak), a client's connectionmigration (the runner gives the client
 //! transfer; quinn-proto 0.11.9 never moves a client to a server's preferred
 //! address, it only keeps its connection ID), anything unknown.
@@ -25,6 +24,9 @@ pub enum Mode {
     MultiConnect,
     /// Server: like `Transfer`, offering a preferred address (port 4433).
     Migration,
+    /// HTTP/3 (ALPN h3, the h3 crate over h3-quinn): one connection, every
+    /// request a GET on its own stream, all in parallel.
+    Http3,
 }
 
 impl Mode {
@@ -46,6 +48,7 @@ impl Mode {
             "keyupdate" => Mode::KeyUpdate,
             "multiconnect" => Mode::MultiConnect,
             "connectionmigration" if is_server => Mode::Migration,
+            "http3" => Mode::Http3,
             _ => return None,
         })
     }
@@ -65,7 +68,9 @@ mod tests {
         assert_eq!(Mode::parse("chacha20", false), Some(Mode::ChaCha20));
         assert_eq!(Mode::parse("connectionmigration", true), Some(Mode::Migration));
         assert_eq!(Mode::parse("connectionmigration", false), None);
-        for unsupported in ["v2", "http3", "nosuchtest", ""] {
+        assert_eq!(Mode::parse("http3", true), Some(Mode::Http3));
+        assert_eq!(Mode::parse("http3", false), Some(Mode::Http3));
+        for unsupported in ["v2", "nosuchtest", ""] {
             for is_server in [false, true] {
                 assert_eq!(Mode::parse(unsupported, is_server), None, "{}", unsupported);
             }

@@ -1,5 +1,5 @@
 //! rustls 0.23 configurations for both roles, on the *ring* provider: TLS 1.3
-//! only (RFC 9001 §4.2), ALPN hq-interop, keys logged to SSLKEYLOGFILE,
+//! only (RFC 9001 §4.2), ALPN hq-interop (h3 for http3), keys logged to SSLKEYLOGFILE,
 //! ChaCha20 alone for the chacha20 test case, and early data enabled (RFC 9001
 //! §4.6.1: a QUIC server announces max_early_data_size 0xffffffff).
 use crate::testcase::Mode;
@@ -11,8 +11,15 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme, SupportedCipherSuite};
 use std::sync::Arc;
 
-/// The only application protocol both roles speak (HTTP/0.9 over QUIC).
+/// The application protocol of every test case but http3 (HTTP/0.9 over QUIC).
 pub const ALPN: &[u8] = b"hq-interop";
+/// HTTP/3's (RFC 9114 §3.1), for the http3 test case only.
+pub const ALPN_H3: &[u8] = b"h3";
+
+/// The one application protocol `mode` speaks, in both roles.
+fn alpn(mode: Mode) -> Vec<u8> {
+    if mode == Mode::Http3 { ALPN_H3 } else { ALPN }.to_vec()
+}
 
 /// The ring provider with the TLS 1.3 suites `mode` allows. Initial packets
 /// are always protected with AES-128-GCM (RFC 9001 §5.2), whatever the list.
@@ -44,7 +51,7 @@ pub fn server(mode: Mode, cert_pem: &str, key_pem: &str) -> Result<QuicServerCon
         .with_protocol_versions(&[&rustls::version::TLS13])?
         .with_no_client_auth()
         .with_single_cert(load_certs(cert_pem)?, load_key(key_pem)?)?;
-    config.alpn_protocols = vec![ALPN.to_vec()];
+    config.alpn_protocols = vec![alpn(mode)];
     config.max_early_data_size = u32::MAX;
     config.key_log = Arc::new(rustls::KeyLogFile::new());
     Ok(QuicServerConfig::with_initial(Arc::new(config), initial_suite()?)?)
@@ -61,7 +68,7 @@ pub fn client(mode: Mode) -> Result<QuicClientConfig> {
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(algorithms)))
         .with_no_client_auth();
-    config.alpn_protocols = vec![ALPN.to_vec()];
+    config.alpn_protocols = vec![alpn(mode)];
     config.enable_early_data = true;
     config.key_log = Arc::new(rustls::KeyLogFile::new());
     Ok(QuicClientConfig::with_initial(Arc::new(config), initial_suite()?)?)
