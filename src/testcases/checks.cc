@@ -165,14 +165,57 @@ int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace
     return std::any_of(it->second.begin(), it->second.end(),
                        [&](const std::vector<uint8_t>& cid) { return to_server_cid.count(cid) > 0; });
   };
+  // A server connection none of whose packets could be decrypted (its client Initial was
+  // corrupted on the way, say) shows no NEW_CONNECTION_ID frames. For a client with
+  // zero-length CIDs it counts when the client sent a Handshake packet from the address and
+  // port the server answered, before the server answered there with another SCID (ports are
+  // reused by later connections).
+  std::set<std::vector<uint8_t>> readable;
+  for (const trace::Trace* t : {&server_side, &client_side}) {
+    for (const trace::Packet& p : t->packets) {
+      if (p.direction == trace::Direction::kServerToClient && p.header.type != trace::PacketType::kOneRtt &&
+          p.decryption == trace::DecryptionStatus::kOk) {
+        readable.insert(p.header.scid);
+      }
+    }
+  }
+  auto endpoint = [](const trace::IpAddress& a, uint16_t port) { return a.ToString() + ":" + std::to_string(port); };
+  std::vector<std::pair<std::string, int64_t>> client_handshakes;  // from address:port, at
+  for (const trace::Trace* t : {&server_side, &client_side}) {
+    for (const trace::Packet& p : t->packets) {
+      if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
+        client_handshakes.emplace_back(endpoint(p.src, p.src_port), p.time_ns);
+      }
+    }
+  }
+  std::vector<const trace::Packet*> first_initials;  // each server SCID's first Initial, in capture order
+  std::set<std::vector<uint8_t>> seen;
+  for (const trace::Packet& p : server_side.packets) {
+    if (IsServerInitial(p) && seen.insert(p.header.scid).second) first_initials.push_back(&p);
+  }
+  auto continued_from_port = [&](size_t i) {
+    const trace::Packet& p = *first_initials[i];
+    const std::string at = endpoint(p.dst, p.dst_port);
+    int64_t until = INT64_MAX;
+    for (size_t j = i + 1; j < first_initials.size(); ++j) {
+      if (endpoint(first_initials[j]->dst, first_initials[j]->dst_port) == at) {
+        until = first_initials[j]->time_ns;
+        break;
+      }
+    }
+    return std::any_of(client_handshakes.begin(), client_handshakes.end(), [&](const auto& h) {
+      return h.first == at && h.second >= p.time_ns && h.second < until;
+    });
+  };
   // One count per client connection (its CID; the server's SCID for clients with zero-length
   // CIDs), so that two server connections answering one client connection (one from a
   // corrupted copy of its Initial) count once.
   std::set<std::vector<uint8_t>> counted;
-  for (const trace::Packet& p : server_side.packets) {
-    if (!IsServerInitial(p)) continue;
+  for (size_t i = 0; i < first_initials.size(); ++i) {
+    const trace::Packet& p = *first_initials[i];
     const std::vector<uint8_t>& client_cid = p.header.dcid;
-    const bool continued = addressed(p.header.scid) || (!client_cid.empty() && from_client_cid.count(client_cid) > 0);
+    bool continued = addressed(p.header.scid) || (!client_cid.empty() && from_client_cid.count(client_cid) > 0);
+    if (!continued && client_cid.empty() && readable.count(p.header.scid) == 0) continued = continued_from_port(i);
     if (continued) counted.insert(client_cid.empty() ? p.header.scid : client_cid);
   }
   return static_cast<int>(counted.size());

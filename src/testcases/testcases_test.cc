@@ -291,6 +291,7 @@ TEST(Synthesized, HandshakeLossCountsOnlyHandshakesTheClientContinued) {
       trace::Packet& p = t->packets[i];
       (p.direction == Direction::kClientToServer ? p.header.scid : p.header.dcid).clear();
       (p.direction == Direction::kClientToServer ? p.src_port : p.dst_port) = static_cast<uint16_t>(40000 + i / 4);
+      p.decryption = trace::DecryptionStatus::kOk;  // readable: its NEW_CONNECTION_ID frames would show
       if (p.header.type == PacketType::kHandshake && p.direction == Direction::kClientToServer) {
         p.header.dcid = {0x77, static_cast<uint8_t>(i / 4)};
       }
@@ -315,6 +316,29 @@ TEST(Synthesized, HandshakeLossCountsOnlyHandshakesTheClientContinued) {
     t->packets = with_ncid;
   }
   ExpectPass("handshakeloss", no_cids);
+  // Connections qir could not decrypt (NEW_CONNECTION_ID unseen): a client Handshake packet from
+  // the port the server answered, before the next server connection there, counts.
+  Cell unreadable = c;
+  for (trace::Trace* t : {&unreadable.client, &unreadable.server}) {
+    for (size_t i = 0; i < t->packets.size(); ++i) {
+      trace::Packet& p = t->packets[i];
+      (p.direction == Direction::kClientToServer ? p.header.scid : p.header.dcid).clear();
+      (p.direction == Direction::kClientToServer ? p.src_port : p.dst_port) = static_cast<uint16_t>(40000 + i / 8);
+      p.time_ns = static_cast<int64_t>(i);
+      if (p.header.type == PacketType::kHandshake && p.direction == Direction::kClientToServer) {
+        p.header.dcid = {0x77, static_cast<uint8_t>(i / 4)};
+      }
+    }
+  }
+  ExpectPass("handshakeloss", unreadable);  // two connections per port, one after the other: both count
+  Cell silent = unreadable;  // ... but not a connection whose client never sent a Handshake packet
+  for (trace::Trace* t : {&silent.client, &silent.server}) {
+    Erase(*t, [](const trace::Packet& p) {
+      return p.header.type == PacketType::kHandshake && p.direction == Direction::kClientToServer &&
+             p.header.dcid == std::vector<uint8_t>{0x77, 3};
+    });
+  }
+  ExpectFail("handshakeloss", silent, "expected 50 completed handshakes, saw 49");
   Cell short_one;
   for (int i = 0; i < 49; ++i) Handshake(short_one, static_cast<uint8_t>(i));
   ExpectFail("handshakeloss", short_one, "expected 50 completed handshakes, saw 49");
