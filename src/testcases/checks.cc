@@ -116,22 +116,27 @@ Verdict NeedKeys(const CheckInput& in) {
 
 namespace {
 
+/// "198.18.0.100:443": one side of a UDP flow, for clients whose CIDs are empty.
+std::string Endpoint(const trace::IpAddress& address, uint16_t port) {
+  return address.ToString() + ":" + std::to_string(port);
+}
+
 /// The CIDs each server connection (by its long-header SCID) issued in NEW_CONNECTION_ID
 /// frames (decrypted packets only). A 1-RTT packet has no SCID: it belongs to the server
 /// connection that last sent a long-header packet to the same client CID, or, for clients with
 /// zero-length CIDs, to the same client address and port (one connection at a time there).
 std::map<std::vector<uint8_t>, std::set<std::vector<uint8_t>>> IssuedCids(const trace::Trace& t) {
   auto client_of = [](const trace::Packet& p) {
-    return p.header.dcid.empty() ? "addr " + p.dst.ToString() + ":" + std::to_string(p.dst_port)
+    return p.header.dcid.empty() ? "addr " + Endpoint(p.dst, p.dst_port)
                                  : "cid " + std::string(p.header.dcid.begin(), p.header.dcid.end());
   };
   std::map<std::string, std::vector<uint8_t>> current;  // client → server SCID last seen towards it
   std::map<std::vector<uint8_t>, std::set<std::vector<uint8_t>>> out;
   for (const trace::Packet& p : t.packets) {
     if (p.direction != trace::Direction::kServerToClient) continue;
-    const bool long_header = p.header.type != trace::PacketType::kOneRtt;
-    if (long_header) current[client_of(p)] = p.header.scid;
-    auto conn = current.find(client_of(p));
+    const std::string client = client_of(p);
+    if (p.header.type != trace::PacketType::kOneRtt) current[client] = p.header.scid;
+    auto conn = current.find(client);
     if (conn == current.end()) continue;
     for (const trace::Frame& f : p.frames) {
       if (f.type == static_cast<uint64_t>(trace::FrameType::kNewConnectionId)) out[conn->second].insert(f.connection_id);
@@ -143,14 +148,16 @@ std::map<std::vector<uint8_t>, std::set<std::vector<uint8_t>>> IssuedCids(const 
 }  // namespace
 
 int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace& client_side) {
-  // What the client's Handshake packets name: the server CID they go to and the client CID
-  // they come from.
+  // What the client's Handshake packets name: the server CID they go to, the client CID and
+  // address:port they come from, and when.
   std::set<std::vector<uint8_t>> to_server_cid, from_client_cid;
+  std::vector<std::pair<std::string, int64_t>> client_handshakes;  // from address:port, at
   for (const trace::Trace* t : {&server_side, &client_side}) {
     for (const trace::Packet& p : t->packets) {
       if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
         to_server_cid.insert(p.header.dcid);
         if (!p.header.scid.empty()) from_client_cid.insert(p.header.scid);
+        client_handshakes.emplace_back(Endpoint(p.src, p.src_port), p.time_ns);
       }
     }
   }
@@ -179,15 +186,6 @@ int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace
       }
     }
   }
-  auto endpoint = [](const trace::IpAddress& a, uint16_t port) { return a.ToString() + ":" + std::to_string(port); };
-  std::vector<std::pair<std::string, int64_t>> client_handshakes;  // from address:port, at
-  for (const trace::Trace* t : {&server_side, &client_side}) {
-    for (const trace::Packet& p : t->packets) {
-      if (p.direction == trace::Direction::kClientToServer && p.header.type == trace::PacketType::kHandshake) {
-        client_handshakes.emplace_back(endpoint(p.src, p.src_port), p.time_ns);
-      }
-    }
-  }
   std::vector<const trace::Packet*> first_initials;  // each server SCID's first Initial, in capture order
   std::set<std::vector<uint8_t>> seen;
   for (const trace::Packet& p : server_side.packets) {
@@ -195,10 +193,10 @@ int CountCompletedHandshakes(const trace::Trace& server_side, const trace::Trace
   }
   auto continued_from_port = [&](size_t i) {
     const trace::Packet& p = *first_initials[i];
-    const std::string at = endpoint(p.dst, p.dst_port);
+    const std::string at = Endpoint(p.dst, p.dst_port);
     int64_t until = INT64_MAX;
     for (size_t j = i + 1; j < first_initials.size(); ++j) {
-      if (endpoint(first_initials[j]->dst, first_initials[j]->dst_port) == at) {
+      if (Endpoint(first_initials[j]->dst, first_initials[j]->dst_port) == at) {
         until = first_initials[j]->time_ns;
         break;
       }
