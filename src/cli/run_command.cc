@@ -472,10 +472,11 @@ int RunCommand(int argc, char** argv) {
   const std::string shard_text = shard->count > 1 ? fmt::format(" (shard {}/{} of {})", shard->index, shard->count,
                                                                 plan.record.planned_cells)
                                                   : "";
-  const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const runner::AdmissionPolicy admission = runner::AdmissionPolicy::ForJobs(f.jobs);
   const std::string parallel =
-      f.jobs > 0 ? fmt::format("{} in parallel", f.jobs)
-                 : fmt::format("{} in parallel and up to {} while CPUs are idle", cpus, cpus * runner::kCellsPerCpu);
+      admission.automatic()
+          ? fmt::format("{} in parallel and up to {} while CPUs are idle", admission.floor, admission.ceiling)
+          : fmt::format("{} in parallel", admission.floor);
   std::fprintf(stderr, "qir: %zu cell(s)%s, %s, seed %llu, logs in %s\n", total, shard_text.c_str(),
                parallel.c_str(), static_cast<unsigned long long>(f.seed), f.log_dir.c_str());
   if (!selection->measurements.empty()) {
@@ -492,7 +493,7 @@ int RunCommand(int argc, char** argv) {
   results::RunResults run;
   {
     const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    RunStatus status(runner::Progress(*options.only, total - options.only->size(), f.jobs > 0 ? f.jobs : cpus, now),
+    RunStatus status(runner::Progress(*options.only, total - options.only->size(), admission.floor, now),
                      isatty(STDERR_FILENO) != 0);
     auto on_done = [&](const results::CellResult& c, const results::RunResults& so_far) {
       status.Finished(c, fmt::format("[{}/{}] {} {} × {}  {}  {:.1f} s{}{}\n", so_far.cells.size(), total,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <thread>
 
 namespace qir::runner {
 
@@ -15,6 +16,11 @@ AdmissionPolicy AdmissionPolicy::Fixed(int cells) {
 AdmissionPolicy AdmissionPolicy::Automatic(int cpus) {
   const int n = std::max(1, cpus);
   return {.floor = n, .ceiling = n * kCellsPerCpu};
+}
+
+AdmissionPolicy AdmissionPolicy::ForJobs(int jobs) {
+  if (jobs != 0) return Fixed(jobs);
+  return Automatic(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 bool MayAdmit(const AdmissionPolicy& p, int running, double window_seconds, double idle_cpus) {

@@ -30,6 +30,8 @@ struct AdmissionPolicy {
   static AdmissionPolicy Fixed(int cells);
   /// No -P: `cpus` at once, up to kCellsPerCpu × cpus while CPUs are idle.
   static AdmissionPolicy Automatic(int cpus);
+  /// The policy of -P `jobs` on this machine: Fixed(jobs), or Automatic over its CPUs for 0.
+  static AdmissionPolicy ForJobs(int jobs);
   bool automatic() const { return ceiling > floor; }
 };
 

@@ -27,6 +27,13 @@ TEST(MayAdmit, AutomaticStartsOnePerCpuThenNeedsIdleCpu) {
   EXPECT_FALSE(MayAdmit(p, p.ceiling, 1.0, 2.0));
 }
 
+TEST(MayAdmit, ForJobsIsFixedForNAndAutomaticForZero) {
+  EXPECT_FALSE(AdmissionPolicy::ForJobs(3).automatic());
+  EXPECT_EQ(AdmissionPolicy::ForJobs(3).ceiling, 3);
+  EXPECT_TRUE(AdmissionPolicy::ForJobs(0).automatic());
+  EXPECT_EQ(AdmissionPolicy::ForJobs(0).ceiling, AdmissionPolicy::ForJobs(0).floor * kCellsPerCpu);
+}
+
 // A fake machine: `idle_rate` idle CPUs per second of a clock that moves 0.1 s per reading.
 struct FakeMachine {
   double now = 0;

@@ -134,9 +134,7 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
     std::stable_sort(cells.begin(), cells.end(),
                      [&](const PlannedCell& a, const PlannedCell& b) { return rank(a) > rank(b); });
   }
-  const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  const AdmissionPolicy policy =
-      o.jobs == 0 ? AdmissionPolicy::Automatic(static_cast<int>(cpus)) : AdmissionPolicy::Fixed(o.jobs);
+  const AdmissionPolicy policy = AdmissionPolicy::ForJobs(o.jobs);
   Admission admission(policy);
   const std::string scratch = o.scratch_root + "/qir-run-" + RunId();
   std::atomic<size_t> next{0};
