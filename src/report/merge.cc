@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -172,6 +173,15 @@ bool Escapes(const std::string& relative) {
   return std::any_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
 }
 
+/// A shard's folder `relative`: beside its result.json, else under the log_dir it records.
+std::optional<fs::path> FindLogFolder(const fs::path& root, const std::string& recorded, const std::string& relative) {
+  std::error_code ec;
+  for (const fs::path& candidate : {root / relative, fs::path(recorded) / relative}) {
+    if (fs::is_directory(candidate, ec)) return candidate;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Status CopyShardLogs(const std::vector<ShardResult>& shards, const std::string& dest) {
@@ -182,22 +192,18 @@ Status CopyShardLogs(const std::vector<ShardResult>& shards, const std::string& 
       if (Escapes(c.log_dir)) {
         return Fail(Error::kInvalidArgument, s.path + ": cell log_dir leaves the log folder", c.log_dir);
       }
-      fs::path src = root / c.log_dir;
-      std::error_code ec;
-      if (!fs::is_directory(src, ec)) src = fs::path(s.run.log_dir) / c.log_dir;
-      if (!fs::is_directory(src, ec)) {
+      const std::optional<fs::path> src = FindLogFolder(root, s.run.log_dir, c.log_dir);
+      if (!src) {
         return Fail(Error::kNotFound, s.path + ": no log folder for " + Describe({c.server, c.client, c.test}) +
                                           " (looked in " + (root / c.log_dir).string() + ")");
       }
-      if (Status st = CopyTree(src, fs::path(dest) / c.log_dir); !st) return st;
+      if (Status st = CopyTree(*src, fs::path(dest) / c.log_dir); !st) return st;
     }
     for (const results::MeasurementResult& m : s.run.measurements) {  // <pair>/<measurement>/<1..5>
       const std::string rel = m.server + "_" + m.client + "/" + m.test;
-      std::error_code ec;
-      fs::path src = root / rel;
-      if (!fs::is_directory(src, ec)) src = fs::path(s.run.log_dir) / rel;
-      if (!fs::is_directory(src, ec)) continue;  // a series that never started has no folder
-      if (Status st = CopyTree(src, fs::path(dest) / rel); !st) return st;
+      const std::optional<fs::path> src = FindLogFolder(root, s.run.log_dir, rel);
+      if (!src) continue;  // a series that never started has no folder
+      if (Status st = CopyTree(*src, fs::path(dest) / rel); !st) return st;
     }
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(root / "compliance", ec)) {
