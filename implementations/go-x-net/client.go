@@ -173,7 +173,9 @@ func fetch(conn *quic.Conn, r request) error {
 	if err != nil {
 		return fmt.Errorf("%s: new stream: %w", r.path, err)
 	}
-	defer stream.Close()
+	// No stream.Close(): it waits until the peer has acknowledged the
+	// request, which under loss can take many backed-off PTOs after the
+	// whole answer is in. The connection's close ends the stream.
 	if _, err := stream.Write([]byte("GET " + r.path + "\r\n")); err != nil {
 		return fmt.Errorf("%s: %w", r.path, err)
 	}

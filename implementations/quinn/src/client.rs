@@ -147,8 +147,9 @@ impl Target<'_> {
         for request in requests {
             match send_request(connection, request).await {
                 Ok(recv) => {
-                    let (connection, request, update) = (connection.clone(), request.clone(), update_pending.clone());
-                    tasks.push(tokio::spawn(async move { (receive(&connection, recv, &request, &update).await, request) }));
+                    let (connection, owned, update) = (connection.clone(), request.clone(), update_pending.clone());
+                    let task = tokio::spawn(async move { receive(&connection, recv, &owned, &update).await });
+                    tasks.push((request.clone(), task));
                 }
                 Err(e) => {
                     eprintln!("quinn client: /{}: {}", request.path, e);
@@ -156,17 +157,22 @@ impl Target<'_> {
                 }
             }
         }
-        for task in tasks {
-            match task.await {
-                Ok((Ok(()), _)) => {}
-                Ok((Err(e), request)) => {
-                    eprintln!("quinn client: /{}: {}", request.path, e);
-                    failed.push(request);
-                }
-                Err(e) => eprintln!("quinn client: task failed: {}", e),
-            }
-        }
+        join_downloads(tasks, &mut failed).await;
         failed
+    }
+}
+
+/// Waits for every download task and adds the requests that failed, a task
+/// that panicked included, to `failed`; both protocols (hq-interop, h3) use it.
+pub async fn join_downloads(tasks: Vec<(Request, tokio::task::JoinHandle<Result<()>>)>, failed: &mut Vec<Request>) {
+    for (request, task) in tasks {
+        let error = match task.await {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => e.to_string(),
+            Err(e) => format!("task failed: {}", e),
+        };
+        eprintln!("quinn client: /{}: {}", request.path, error);
+        failed.push(request);
     }
 }
 

@@ -3,7 +3,7 @@
 //! (200) or 404; the client sends one GET per REQUESTS URL, all in parallel on
 //! one connection, and saves each body into /downloads. quinn carries the
 //! QUIC side exactly as for the hq-interop test cases (client.rs, server.rs).
-use crate::client::{Request, DOWNLOADS};
+use crate::client::{join_downloads, Request, DOWNLOADS};
 use crate::server::{relative_path, WWW};
 use crate::Result;
 use bytes::{Buf, Bytes};
@@ -21,22 +21,14 @@ pub async fn fetch_all(connection: &quinn::Connection, requests: &[Request]) -> 
     });
     let mut tasks = Vec::new();
     for request in requests {
-        let (mut sender, request) = (sender.clone(), request.clone());
-        tasks.push(tokio::spawn(async move { (get(&mut sender, &request).await, request) }));
+        let (mut sender, owned) = (sender.clone(), request.clone());
+        let task = tokio::spawn(async move { get(&mut sender, &owned).await });
+        tasks.push((request.clone(), task));
     }
     // Once the last sender is gone, h3 closes the connection with H3_NO_ERROR.
     drop(sender);
     let mut failed = Vec::new();
-    for task in tasks {
-        match task.await {
-            Ok((Ok(()), _)) => {}
-            Ok((Err(e), request)) => {
-                eprintln!("quinn client: /{}: {}", request.path, e);
-                failed.push(request);
-            }
-            Err(e) => return Err(format!("request task failed: {}", e).into()),
-        }
-    }
+    join_downloads(tasks, &mut failed).await;
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), driving).await;
     Ok(failed)
 }
