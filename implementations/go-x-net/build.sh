@@ -41,10 +41,7 @@ if [[ ! -f "$build/fetched" || "$(cat "$build/fetched")" != "$fetch_key" ]]; the
   specs=()
   for p in "${go_packages[@]}"; do specs+=("$p/$go_suite"); done
   for p in "${src_packages[@]}"; do specs+=("$p/$src_suite"); done
-  rm -rf "$build/debs" "$build/root"
-  apt_private_fetch "$build/debs" "${specs[@]}" > "$build/debs.log" 2>&1 || { cat "$build/debs.log" >&2; exit 1; }
-  rm -rf "$build/apt/state/lists"  # the indexes are only needed for these downloads
-  apt_private_unpack "$build/debs" "$build/root"
+  apt_private_fetch_root "$build" "${specs[@]}"
   echo "$fetch_key" > "$build/fetched"
 fi
 version="$(dpkg-deb -f "$build"/debs/golang-golang-x-net-dev_*.deb Version)"

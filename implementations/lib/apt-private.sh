@@ -8,6 +8,7 @@
 #   apt_private CMD ARGS...         # apt-get/apt-cache with that state
 #   apt_private_fetch DEST PKG=VER...  # downloads binary packages into DEST
 #   apt_private_unpack DEST ROOT    # dpkg -x every DEST/*.deb into ROOT
+#   apt_private_fetch_root DIR PKG=VER...  # both: DIR/debs (log DIR/debs.log) into DIR/root
 #
 # Packages are always named with an exact version (pkg=version) or suite
 # (pkg/suite), so which suite a file comes from is never left to pinning.
@@ -93,4 +94,20 @@ apt_private_unpack() {
   for deb in "$dest"/*.deb; do
     dpkg-deb -x "$deb" "$root"
   done
+}
+
+# Downloads the packages into DIR/debs and unpacks them into DIR/root, both made
+# afresh; apt's output goes to DIR/debs.log and is shown only on failure. The
+# indexes of the private state (DIR/apt) are dropped: they were only needed for
+# these downloads.
+apt_private_fetch_root() {
+  local dir="$1"
+  shift
+  rm -rf "$dir/debs" "$dir/root"
+  if ! apt_private_fetch "$dir/debs" "$@" > "$dir/debs.log" 2>&1; then
+    cat "$dir/debs.log" >&2
+    return 1
+  fi
+  rm -rf "$dir/apt/state/lists"
+  apt_private_unpack "$dir/debs" "$dir/root"
 }

@@ -70,9 +70,7 @@ fetch_binaries() {
   local version="$1" h3version="$2" specs=() p
   for p in "${packages[@]}"; do specs+=("$p=$version"); done
   for p in "${http3_packages[@]}"; do specs+=("$p=$h3version"); done
-  rm -rf "$build/debs" "$build/root"
-  apt_private_fetch "$build/debs" "${specs[@]}" > "$build/debs.log" 2>&1 || { cat "$build/debs.log" >&2; exit 1; }
-  apt_private_unpack "$build/debs" "$build/root"
+  apt_private_fetch_root "$build" "${specs[@]}"
 }
 
 # Compiles the example sources that h09client and h09server need and links

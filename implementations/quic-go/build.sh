@@ -39,10 +39,7 @@ apt_private_init "$build/apt" "$go_suite" "$src_suite"
 specs=()
 for p in "${go_packages[@]}"; do specs+=("$p/$go_suite"); done
 for p in "${src_packages[@]}"; do specs+=("$p/$src_suite"); done
-rm -rf "$build/debs" "$build/root"
-apt_private_fetch "$build/debs" "${specs[@]}" > "$build/debs.log" 2>&1 || { cat "$build/debs.log" >&2; exit 1; }
-rm -rf "$build/apt/state/lists"  # the indexes are only needed for these downloads
-apt_private_unpack "$build/debs" "$build/root"
+apt_private_fetch_root "$build" "${specs[@]}"
 version="$(dpkg-deb -f "$build"/debs/golang-github-lucas-clemente-quic-go-dev_*.deb Version)"
 
 goroot="$build/root/usr/lib/go-1.23"
