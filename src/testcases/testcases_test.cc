@@ -170,8 +170,36 @@ TEST(RealCells, ZeroRttFailsWithout0RttOrWithRequestsIn1Rtt) {
   ExpectFail("zerortt", none, "no 0-RTT");
 
   Cell late = Fixture("zerortt");
-  ForEach(late.client, Direction::kClientToServer, PacketType::kOneRtt, [](trace::Packet& p) { p.payload_length += 300; });
+  ForEach(late.client, Direction::kClientToServer, PacketType::kOneRtt,
+          [](trace::Packet& p) { p.protected_payload_length += 300; });
   ExpectFail("zerortt", late, "did not go in 0-RTT");
+}
+
+// The 1-RTT budget (40 × 250 / 2 = 5000 bytes) counts what the reference counts: each
+// packet's encrypted payload with its AEAD tag, not the plaintext (ngtcp2 × quinn once
+// sent 5 042 such bytes, under 5 000 in plaintext).
+TEST(RealCells, ZeroRttBudgetCountsEncryptedPayloadWithTag) {
+  auto with_one_rtt_total = [](size_t total) {
+    Cell c = Fixture("zerortt");
+    size_t packets = 0, tags = 0;
+    ForEach(c.client, Direction::kClientToServer, PacketType::kOneRtt, [&](trace::Packet& p) {
+      p.payload_length = 0;
+      p.protected_payload_length = 16;
+      ++packets, tags += 16;
+    });
+    EXPECT_GT(packets, 0u);
+    EXPECT_LE(tags, total);
+    // The first packet takes the rest; plaintext is always 16 bytes less per packet.
+    ForEach(c.client, Direction::kClientToServer, PacketType::kOneRtt, [&, first = true](trace::Packet& p) mutable {
+      if (!first) return;
+      first = false;
+      p.protected_payload_length += total - tags;
+      p.payload_length = p.protected_payload_length - 16;
+    });
+    return c;
+  };
+  ExpectPass("zerortt", with_one_rtt_total(5000));
+  ExpectFail("zerortt", with_one_rtt_total(5001), "5001 bytes in 1-RTT (limit 5000)");
 }
 
 TEST(RealCells, SecondConnectionFailsSingleHandshakeTests) {

@@ -1,5 +1,6 @@
 // zerortt (Z): the second connection sends its requests in 0-RTT. Works
-// without keys: it compares payload sizes of 0-RTT and 1-RTT packets.
+// without keys: it compares the encrypted payload sizes (AEAD tag included, as
+// the reference counts them with tshark) of the client's 0-RTT and 1-RTT packets.
 #include <fmt/format.h>
 
 #include "testcases/checks.h"
@@ -13,7 +14,9 @@ constexpr size_t kNameLength = 250;
 
 size_t PayloadBytes(const trace::Trace& t, trace::PacketType type) {
   size_t bytes = 0;
-  for (const trace::Packet* p : SentBy(t, trace::Direction::kClientToServer, type)) bytes += p->payload_length;
+  for (const trace::Packet* p : SentBy(t, trace::Direction::kClientToServer, type)) {
+    bytes += p->protected_payload_length;
+  }
   return bytes;
 }
 

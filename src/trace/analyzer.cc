@@ -326,6 +326,7 @@ void TraceAnalyzer::Impl::Decrypt(Packet& p, Side side, std::span<const uint8_t>
                           : DecodePacketNumber(static_cast<uint64_t>(s.largest_pn[space]),
                                                hp->truncated_pn, hp->pn_length);
   if (p.header.type == PacketType::kOneRtt) p.key_phase = (hp->first_byte & kShortKeyPhaseBit) ? 1 : 0;
+  p.protected_payload_length = packet.size() - header_.size();
   const bool opened = p.header.type == PacketType::kOneRtt
                           ? OpenApp(p, side, packet, pn)
                           : OpenWith(*opener, pn, packet.subspan(header_.size()));
@@ -391,6 +392,7 @@ void TraceAnalyzer::Impl::ProcessPacket(size_t index, std::span<const uint8_t> u
   const QuicPacketHeader& h = p.header;
   if (h.offset > udp_payload.size() || h.size > udp_payload.size() - h.offset) return;
   p.payload_length = h.size > h.pn_offset ? h.size - h.pn_offset : 0;
+  p.protected_payload_length = p.payload_length;
   if (h.type == PacketType::kVersionNegotiation || h.type == PacketType::kUnknownVersion) {
     p.decryption = DecryptionStatus::kNotProtected;
     auto it = cid_to_conn_.find(CidKey(h.dcid));

@@ -79,6 +79,9 @@ struct Packet {
   std::string decryption_error;  ///< why decryption failed; empty otherwise
   std::vector<Frame> frames;     ///< decoded frames when decryption is kOk (PADDING runs collapsed)
   size_t payload_length = 0;     ///< plaintext bytes when kOk, else protected bytes from the PN on
+  /// Encrypted bytes after the packet number (AEAD tag included), tshark's protected
+  /// payload; from the PN on while header protection is on (no keys).
+  size_t protected_payload_length = 0;
   size_t connection = kNoConnection;  ///< index into Trace::connections
   int retry_integrity = -1;  ///< Retry: 1 tag valid, 0 invalid, -1 not checked (no ODCID known)
 };
