@@ -52,5 +52,7 @@ export GO111MODULE=off GOPROXY=off GOTOOLCHAIN=local GOFLAGS=-trimpath GOCACHE="
 mkdir -p "$here/bin"
 (cd "$here" && go vet . && go build -o "$here/bin/qir-go-x-net.new" .)
 mv "$here/bin/qir-go-x-net.new" "$here/bin/qir-go-x-net"  # running endpoints keep their old inode
+x_version="${version#*:}"
+echo "golang.org/x/net ${x_version%-*} (Debian $version), $(go version | cut -d' ' -f3)" > "$here/bin/VERSION"
 echo "$version $sources" > "$stamp"
 echo "go-x-net: built golang.org/x/net $version with $(go version | cut -d' ' -f3)"

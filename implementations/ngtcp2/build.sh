@@ -132,5 +132,6 @@ fetch_binaries "$version" "$h3version"
 compile
 install_bin
 rm -rf "$build/apt/state/lists"  # the indexes are only needed for these downloads
+echo "ngtcp2 ${version%%-*} (Debian $version), nghttp3 ${h3version%%-*}, GnuTLS $(pkg-config --modversion gnutls)" > "$here/bin/VERSION"
 echo "$version $want" > "$stamp"
 echo "ngtcp2: built h09client/h09server from $version (nghttp3 $h3version) with $(ls "$here"/patches/*.patch | wc -l) patch(es)"

@@ -53,5 +53,6 @@ rm -rf "$build/bin.old"
 if [[ -d "$here/bin" ]]; then mv "$here/bin" "$build/bin.old"; fi
 mv "$build/bin.new" "$here/bin"  # running endpoints keep their old inodes
 rm -rf "$build/bin.old"
+echo "quic-go ${version%-*} (Debian $version, upstream's interop programs), $(go version | cut -d' ' -f3)" > "$here/bin/VERSION"
 echo "$version $want" > "$stamp"
 echo "quic-go: built $version with $(go version | cut -d' ' -f3)"

@@ -28,5 +28,8 @@ npm install --prefix "$here/bin" --cache "$here/.build/npm-cache" --omit=dev --n
 # The endpoint loads the native module directly; make sure it loads here.
 (cd "$here/bin" && node --input-type=module -e \
   "const q = (await import('@matrixai/quic/native/quiche.js')).default; if (q.PROTOCOL_VERSION !== 1) process.exit(1);")
+quic_dir="$here/bin/node_modules/@matrixai/quic"
+quiche_version="$(awk '$0 == "name = \"quiche\"" {getline; gsub(/[^0-9.]/, ""); print; exit}' "$quic_dir/Cargo.lock")"
+echo "quiche ${quiche_version:-?} through @matrixai/quic $(node -p "require('$quic_dir/package.json').version"), node $(node --version)" > "$here/bin/VERSION"
 echo "$want" > "$stamp"
 echo "quiche: installed @matrixai/quic $(node -p "require('$here/bin/node_modules/@matrixai/quic/package.json').version") for node $(node --version)"

@@ -76,5 +76,7 @@ rm -f Cargo.lock  # resolved afresh from the unpacked crates
 cp "$build/target/release/qir-quinn" "$here/bin/qir-quinn.new"
 strip "$here/bin/qir-quinn.new"
 mv "$here/bin/qir-quinn.new" "$here/bin/qir-quinn"  # running endpoints keep their old inode
+crate_version() { dpkg-deb -f "$build"/debs/"$1"_*.deb Version | sed -E 's/-[^-]*$//; s/\+.*$//'; }
+echo "quinn $(crate_version librust-quinn-dev), quinn-proto $(crate_version librust-quinn-proto-dev), rustls $(crate_version librust-rustls-dev), $("$rustc" --version | cut -d' ' -f1-2)" > "$here/bin/VERSION"
 echo "$version $sources" > "$stamp"
 echo "quinn: built quinn $version with $("$rustc" --version)"

@@ -73,8 +73,13 @@ int ListCommand(int argc, char** argv) {
   if (Status s = runner::ApplyReplacements(&*impls, replace); !s.ok()) return UsageError("list", s.error().Text());
   std::printf("\nImplementations:\n");
   image::ImageCache cache(image::DefaultCacheDir());
+  runner::ReadBuiltVersions(&*impls);
   for (const runner::Implementation& i : *impls) {
     std::printf("%s", fmt::format("  {:<12} {:<7} {}\n", i.name, RoleName(i.role), i.url).c_str());
+    if (!i.IsImage()) {
+      const std::string built = i.version.empty() ? "unknown (no bin/VERSION: not built yet?)" : i.version;
+      std::printf("%s", fmt::format("  {:<20} built: {}\n", "", built).c_str());
+    }
     if (i.IsImage()) std::printf("%s", fmt::format("  {:<20} image {}: {}\n", "", i.image, Availability(cache, i.image)).c_str());
   }
   return 0;

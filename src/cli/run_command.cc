@@ -441,6 +441,7 @@ int RunCommand(int argc, char** argv) {
     used.insert(used.end(), clients->begin(), clients->end());
     if (Status s = BuildImplementations(used); !s.ok()) return UsageError("run", s.error().Text());
   }
+  for (auto* side : {&options.servers, &options.clients}) runner::ReadBuiltVersions(side);
   if (f.engine == "podman") {  // podman takes the image references itself; nothing to unpack
     if (!runner::PodmanAvailable()) return UsageError("run", "--engine podman: no podman on PATH");
     for (auto* side : {&options.servers, &options.clients}) {

@@ -246,6 +246,15 @@ std::string Noncompliant(const RunResults& run) {
   return out + "</ul>\n";
 }
 
+std::string Versions(const RunResults& run) {
+  if (run.versions.empty()) return "";
+  std::string out = "<h2>Built</h2>\n<ul>\n";
+  for (const auto& [name, version] : run.versions) {
+    out += fmt::format("<li><b>{}</b>: {}</li>\n", XmlEscape(name), XmlEscape(version));
+  }
+  return out + "</ul>\n";
+}
+
 constexpr const char* kDetailsPanel =
     "<section id=\"details\" hidden><button type=\"button\" class=\"close\" style=\"float:right\">"
     "close</button><b class=\"title\"></b><div class=\"reason\"></div><div "
@@ -259,7 +268,7 @@ std::string HtmlReport(const RunResults& run, const HtmlOptions& options) {
   out += "<title>QUIC interop matrix – " + XmlEscape(run.log_dir) + "</title>\n";
   out += std::string("<style>") + kHtmlStyle + "</style>\n</head>\n<body>\n";
   out += Header(run) + Filters(run) + kDetailsPanel + Matrix(run, index) + Legend(run) +
-         Measurements(run) + CellsTable(run, index, options) + Noncompliant(run);
+         Measurements(run) + CellsTable(run, index, options) + Noncompliant(run) + Versions(run);
   out += std::string("<script>") + kHtmlScript + "</script>\n</body>\n</html>\n";
   return out;
 }

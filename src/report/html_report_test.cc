@@ -103,6 +103,15 @@ TEST(HtmlReportTest, NamesAndReasonsAreEscaped) {
   EXPECT_EQ(Count(html, "<script>"), 1u);
 }
 
+TEST(HtmlReportTest, ListsWhatEachStackWasBuiltFrom) {
+  results::RunResults run = SampleRun();
+  EXPECT_EQ(HtmlReport(run, {}).find("<h2>Built</h2>"), std::string::npos);
+  run.versions["quic-go"] = "quic-go 0.50.1 <Debian>";
+  const std::string html = HtmlReport(run, {});
+  EXPECT_NE(html.find("<h2>Built</h2>\n<ul>\n<li><b>quic-go</b>: quic-go 0.50.1 &lt;Debian&gt;</li>"),
+            std::string::npos);
+}
+
 TEST(HtmlReportTest, MeasurementsTable) {
   results::RunResults run = WithGoodput(SampleRun());
   const std::string html = HtmlReport(run, {});

@@ -27,6 +27,7 @@ json LoadSchema() {
 results::RunResults FullRun() {
   results::RunResults run = WithGoodput(SampleRunWithAutoUnsupported());
   run.noncompliant["picoquic (server)"] = "exit 0 for TESTCASE=x";
+  run.versions["quic-go"] = "quic-go 0.50.1 (Debian 0.50.1-2), go1.23.5";
   run.plan = results::PlanRecord{.fingerprint = "0123456789abcdef", .qir_version = "0.1.0",
                                  .no_auto_unsupported = {"quic-go"}, .planned_cells = 16,
                                  .shard = {2, 3}, .shard_cells = {{"quic-go", "quic-go", "handshake"}},
@@ -64,6 +65,7 @@ TEST(ResultSchemaTest, WrongDocumentsAreRejected) {
       {"measurement details", "/measurements/1/0/details", 5, "/measurements/1/0/details: 5"},
       {"auto false", "/results/0/3/auto_unsupported", false, "/results/0/3/auto_unsupported"},
       {"version", "/quic_version", "0x2", "/quic_version: \"0x2\" is not one of"},
+      {"stack version", "/qir/versions/quic-go", 1, "/qir/versions/quic-go: 1 is not of type"},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.name);

@@ -51,6 +51,19 @@ std::string Legend(const results::RunResults& run, const CellIndex& index) {
   return out + "\n";
 }
 
+/// What each stack's build made, when the run knows it: a matrix is only as
+/// meaningful as the releases in it.
+std::string Versions(const results::RunResults& run) {
+  if (run.versions.empty()) return "";
+  std::string out = "\nBuilt:";
+  const char* separator = " ";
+  for (const auto& [name, version] : run.versions) {
+    out += separator + ("**" + MarkdownEscape(name) + "** " + MarkdownEscape(version));
+    separator = "; ";
+  }
+  return out + ".\n";
+}
+
 }  // namespace
 
 std::string MarkdownMatrix(const results::RunResults& run) {
@@ -61,7 +74,7 @@ std::string MarkdownMatrix(const results::RunResults& run) {
     for (const std::string& server : run.servers) out += " " + Cell(index, server, client) + " |";
     out += "\n";
   }
-  return out + "\n" + Legend(run, index);
+  return out + "\n" + Legend(run, index) + Versions(run);
 }
 
 }  // namespace qir::report

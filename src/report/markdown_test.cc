@@ -22,6 +22,15 @@ TEST(MarkdownMatrixTest, Golden) {
   EXPECT_EQ(MarkdownMatrix(SampleRun()), want);
 }
 
+TEST(MarkdownMatrixTest, VersionsFollowTheLegend) {
+  results::RunResults run = SampleRun();
+  EXPECT_EQ(MarkdownMatrix(run).find("Built:"), std::string::npos);  // none known: no line
+  run.versions = {{"quic-go", "quic-go 0.50.1, go1.23.5"}, {"picoquic", "pico|quic"}};
+  EXPECT_NE(MarkdownMatrix(run).find("\nBuilt: **picoquic** pico\\|quic; **quic-go** quic-go 0.50.1, go1.23.5.\n"),
+            std::string::npos)
+      << MarkdownMatrix(run);
+}
+
 TEST(MarkdownMatrixTest, NamesCannotBreakTheTable) {
   results::RunResults run = SampleRun();
   run.clients[1] = "pico|quic\n<b>";

@@ -108,6 +108,7 @@ RunResults Join(const std::vector<ShardResult>& shards, const std::vector<CellKe
     out.measurements.insert(out.measurements.end(), s->run.measurements.begin(), s->run.measurements.end());
     for (const auto& [name, why] : s->run.noncompliant) out.noncompliant.emplace(name, why);
     for (const auto& [name, url] : s->run.urls) out.urls.emplace(name, url);
+    for (const auto& [name, version] : s->run.versions) out.versions.emplace(name, version);
   }
   out.plan->shard = {1, 1};
   out.plan->shard_cells = planned;

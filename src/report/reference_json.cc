@@ -388,6 +388,13 @@ class Reader {
         run_.noncompliant[item.key()] = item.value().get<std::string>();
       }
     }
+    if (const json* versions = Member(*qir, "versions"); versions != nullptr) {
+      if (!versions->is_object()) return Bad("expected an object of versions", "/qir/versions");
+      for (const auto& item : versions->items()) {
+        if (!item.value().is_string()) return Bad("expected a string", Child("/qir/versions", item.key()));
+        run_.versions[item.key()] = item.value().get<std::string>();
+      }
+    }
     if (Status s = ReadPlan(*qir); !s) return s;
     if (const json* order = Member(*qir, "test_order"); order != nullptr) return ReadOrder(*order);
     return {};
@@ -657,6 +664,7 @@ ojson ToReferenceJson(const RunResults& run) {
                 {"format", kQirJsonFormat},
                 {"test_order", std::move(order)},
                 {"noncompliant", run.noncompliant}};
+  if (!run.versions.empty()) out["qir"]["versions"] = run.versions;
   if (run.plan) AddPlanJson(*run.plan, out["qir"]);
   return out;
 }

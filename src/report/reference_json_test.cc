@@ -374,9 +374,16 @@ TEST(ReferenceJsonNoncompliant, RoundTripsAndShowsInTerminal) {
   run.clients = {"a"};
   run.tests = {{"handshake", "H", "d"}};
   run.noncompliant["b (server)"] = "exit 0 for TESTCASE=x (expected exit 127)";
+  run.versions["a"] = "a 1.0 (Debian 1.0-1)";
   Result<results::RunResults> back = FromReferenceJson(ToReferenceJson(run));
   ASSERT_TRUE(back.ok()) << back.error().Text();
   EXPECT_EQ(back->noncompliant, run.noncompliant);
+  EXPECT_EQ(back->versions, run.versions);
+  json bad = ToReferenceJson(run);
+  bad["qir"]["versions"]["a"] = 3;
+  Result<results::RunResults> rejected = FromReferenceJson(bad);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_NE(rejected.error().Text().find("/qir/versions/a"), std::string::npos) << rejected.error().Text();
   EXPECT_NE(TerminalMatrix(run, false).find("b (server) skipped, not compliant: exit 0"),
             std::string::npos);
 }

@@ -112,6 +112,7 @@ struct RunResults {
   std::vector<std::string> servers;             ///< in matrix order
   std::vector<std::string> clients;             ///< in matrix order
   std::map<std::string, std::string> urls;      ///< implementation → project URL
+  std::map<std::string, std::string> versions;  ///< implementation → what its build made, when known
   std::vector<TestInfo> tests;                  ///< in run order
   std::vector<CellResult> cells;                ///< any order; looked up by (server, client, test)
   std::vector<TestInfo> measurement_tests;      ///< measurements, in run order

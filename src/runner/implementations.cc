@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/temp_file.h"
+
 namespace qir::runner {
 namespace {
 
@@ -140,6 +142,18 @@ Status ApplyReplacements(std::vector<Implementation>* all, const std::string& re
     impl->launch.reset();
   }
   return {};
+}
+
+void ReadBuiltVersions(std::vector<Implementation>* all) {
+  constexpr size_t kMaxLength = 200;  // one line for a table cell, not a file dump
+  for (Implementation& impl : *all) {
+    if (impl.IsImage() || impl.dir.empty()) continue;
+    std::optional<std::string> text = util::ReadFileText((fs::path(impl.dir) / "bin" / "VERSION").string());
+    if (!text) continue;
+    std::string line = text->substr(0, std::min(text->find('\n'), kMaxLength));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
+    impl.version = line;
+  }
 }
 
 const Implementation* FindImplementation(const std::vector<Implementation>& all, const std::string& name) {

@@ -48,6 +48,7 @@ struct Implementation {
   std::string dir;     ///< native: absolute folder; mounted read-only at /impl in the sandbox
   std::string build;   ///< native: absolute path of the build script; empty = nothing to build
   std::string run;     ///< native: entry point relative to dir, e.g. "run_endpoint.sh"
+  std::string version;  ///< native: what its build made (dir/bin/VERSION, ReadBuiltVersions); "" = unknown
   std::string image;   ///< image: its reference as written; empty for native ones
   std::optional<ImageLaunch> launch;  ///< image: set once the image is unpacked
   Engine engine = Engine::kNone;      ///< image: what runs it
@@ -68,6 +69,12 @@ void MergeImplementations(std::vector<Implementation>* into, std::vector<Impleme
 /// implementation becomes that image (a native one stops being native). An
 /// unknown name or a malformed pair is an error naming it.
 Status ApplyReplacements(std::vector<Implementation>* all, const std::string& replacements);
+
+/// Sets each native implementation's `version` from the first line of its
+/// dir/bin/VERSION, which its build script writes (release and toolchain, e.g.
+/// "quic-go 0.50.1 (Debian 0.50.1-2), go1.23.5"). Read after the builds ran; a
+/// missing file leaves the version empty.
+void ReadBuiltVersions(std::vector<Implementation>* all);
 
 /// The implementation named `name`, or nullptr.
 const Implementation* FindImplementation(const std::vector<Implementation>& all, const std::string& name);

@@ -118,7 +118,10 @@ results::RunResults RunMatrix(const MatrixOptions& o, const std::atomic<bool>& i
   for (const Implementation& s : o.servers) run.servers.push_back(s.name);
   for (const Implementation& c : o.clients) run.clients.push_back(c.name);
   for (const auto* impls : {&o.servers, &o.clients}) {
-    for (const Implementation& i : *impls) run.urls[i.name] = i.url;
+    for (const Implementation& i : *impls) {
+      run.urls[i.name] = i.url;
+      if (!i.version.empty()) run.versions[i.name] = i.version;
+    }
   }
   for (const testcases::TestCase* t : o.tests) run.tests.push_back({t->name, t->abbr, t->desc});
   for (const testcases::Measurement* m : o.measurements) {

@@ -102,7 +102,8 @@ compile() {
 need_tools
 version="$(dpkg-query -W -f='${Version}' libngtcp2-dev)"
 want="$version $(cat "$0" "$here"/patches/*.patch | sha256sum | cut -c1-16)"
-if [[ -x "$here/bin/h09client" && -x "$here/bin/h09server" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+if [[ -x "$here/bin/h09client" && -x "$here/bin/h09server" && -f "$here/bin/VERSION" && -f "$stamp" &&
+  "$(cat "$stamp")" == "$want" ]]; then
   echo "ngtcp2: up to date ($version)"
   exit 0
 fi
@@ -110,5 +111,6 @@ mkdir -p "$build"
 fetch_source "$version"
 prepare_tree
 compile
+echo "ngtcp2 ${version%%-*} (Debian $version), GnuTLS $(pkg-config --modversion gnutls)" > "$here/bin/VERSION"
 echo "$want" > "$stamp"
 echo "ngtcp2: built h09client/h09server from $version with $(ls "$here"/patches/*.patch | wc -l) patches"

@@ -12,7 +12,8 @@ if [[ ! -d "$src/interop" ]]; then
 fi
 stamp="$here/bin/.built-from"
 version="$(dpkg-query -W -f='${Version}' golang-github-lucas-clemente-quic-go-dev 2>/dev/null || echo unknown)"
-if [[ -x "$here/bin/server" && -x "$here/bin/client" && -f "$stamp" && "$(cat "$stamp")" == "$version" ]]; then
+if [[ -x "$here/bin/server" && -x "$here/bin/client" && -f "$here/bin/VERSION" && -f "$stamp" &&
+  "$(cat "$stamp")" == "$version" ]]; then
   echo "quic-go: up to date ($version)"
   exit 0
 fi
@@ -22,5 +23,6 @@ export GOPATH=/usr/share/gocode GO111MODULE=off GOPROXY=off GOCACHE="$here/.buil
 for role in server client; do
   go build -o "$here/bin/$role" "$pkg/$role"
 done
+echo "quic-go ${version%-*} (Debian $version, upstream's interop programs), $(go version | cut -d' ' -f3)" > "$here/bin/VERSION"
 echo "$version" > "$stamp"
 echo "quic-go: built $version"

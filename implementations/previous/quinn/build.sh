@@ -25,7 +25,7 @@ fi
 packages="$(dpkg-query -W -f='${Package}=${Version} ' cargo rustc librust-quinn-dev librust-tokio-dev librust-rustls-dev librust-rustls-pemfile-dev 2>/dev/null || true)"
 sources="$(cd "$here" && cat build.sh Cargo.toml .cargo/config.toml src/*.rs | sha256sum | cut -c1-16)"
 want="$packages$sources"
-if [[ -x "$here/bin/qir-quinn" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+if [[ -x "$here/bin/qir-quinn" && -f "$here/bin/VERSION" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   echo "quinn: up to date"
   exit 0
 fi
@@ -37,5 +37,6 @@ cd "$here"
 cp "$here/.build/target/release/qir-quinn" "$here/bin/qir-quinn.new"
 strip "$here/bin/qir-quinn.new"
 mv "$here/bin/qir-quinn.new" "$here/bin/qir-quinn"
+echo "quinn $(dpkg-query -W -f='${Version}' librust-quinn-dev | sed -E 's/-[^-]*$//; s/\+.*$//'), rustls $(dpkg-query -W -f='${Version}' librust-rustls-dev | sed -E 's/-[^-]*$//; s/\+.*$//'), $(/usr/bin/rustc --version | cut -d' ' -f1-2)" > "$here/bin/VERSION"
 echo "$want" > "$stamp"
 echo "quinn: built with $(/usr/bin/cargo --version) / $(/usr/bin/rustc --version)"
