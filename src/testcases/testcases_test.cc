@@ -202,6 +202,13 @@ TEST(RealCells, ZeroRttBudgetCountsEncryptedPayloadWithTag) {
   ExpectFail("zerortt", with_one_rtt_total(5001), "5001 bytes in 1-RTT (limit 5000)");
 }
 
+// v2 on real traffic: ngtcp2 × ngtcp2 switches to QUIC v2 by compatible version
+// negotiation; quic-go × quic-go's handshake stays on v1 and must fail the v2 check.
+TEST(RealCells, V2PassesOnNgtcp2AndFailsOnAPairThatStaysOnV1) {
+  ExpectPass("v2", Fixture("v2"));
+  ExpectFail("v2", Fixture("handshake"), "no Initial in QUIC v2");
+}
+
 TEST(RealCells, SecondConnectionFailsSingleHandshakeTests) {
   for (const char* t : {"http3", "handshake", "chacha20"}) {
     Cell c = Fixture(t);
