@@ -76,7 +76,7 @@ class TraceAnalyzer::Impl {
 
  private:
   void Register(std::span<const uint8_t> cid, size_t conn);
-  void HandleRetry(Packet& p, std::span<const uint8_t> udp_payload);
+  void HandleRetry(Packet& p, Side side, std::span<const uint8_t> udp_payload);
   PacketOpener* InitialOpener(size_t conn, Side side, uint32_t version);
   PacketOpener* LevelOpener(size_t conn, Side side, PacketType type);
   void Decrypt(Packet& p, Side side, std::span<const uint8_t> packet);
@@ -228,13 +228,27 @@ PacketOpener* TraceAnalyzer::Impl::LevelOpener(size_t conn, Side side, PacketTyp
   return s.app_current ? &*s.app_current : nullptr;
 }
 
-void TraceAnalyzer::Impl::HandleRetry(Packet& p, std::span<const uint8_t> udp_payload) {
+void TraceAnalyzer::Impl::HandleRetry(Packet& p, Side side, std::span<const uint8_t> udp_payload) {
   p.decryption = DecryptionStatus::kNotProtected;
   if (p.connection == kNoConnection) return;
+  if (side == kClient) {
+    // Only servers send Retry (RFC 9000 §17.2.5): this is a client packet whose
+    // unprotected type bits were corrupted.
+    p.decryption = DecryptionStatus::kFailed;
+    p.decryption_error = "a Retry from the client: a corrupted packet";
+    return;
+  }
   Connection& c = trace_.connections[p.connection];
   Result<bool> valid = RetryIntegrityValid(
       p.header.version, c.original_dcid, udp_payload.subspan(p.header.offset, p.header.size));
   p.retry_integrity = valid.ok() ? (*valid ? 1 : 0) : -1;
+  if (p.retry_integrity == 0) {
+    // A client discards a Retry whose tag does not verify (RFC 9001 §5.8), so
+    // the connection goes on with its original Initial keys.
+    p.decryption = DecryptionStatus::kFailed;
+    p.decryption_error = "Retry integrity tag invalid";
+    return;
+  }
   ++c.retries;
   c.retry_token = p.header.token;
   ConnState& cs = conns_[p.connection];
@@ -409,13 +423,17 @@ void TraceAnalyzer::Impl::ProcessPacket(size_t index, std::span<const uint8_t> u
                       : Direction::kServerToClient;
   }
   const Side side = p.direction == Direction::kClientToServer ? kClient : kServer;
-  if (h.type == PacketType::kRetry) return HandleRetry(p, udp_payload);
+  if (h.type == PacketType::kRetry) return HandleRetry(p, side, udp_payload);
+  Decrypt(p, side, udp_payload.subspan(h.offset, h.size));
+  // A packet that fails authentication was corrupted on the way: its header
+  // (SCID, version) says nothing about the connection. Registering its SCID
+  // would hand the peer's later packets to whatever connection it landed in.
+  if (p.decryption == DecryptionStatus::kFailed) return;
   if (h.type != PacketType::kOneRtt) Register(h.scid, p.connection);
   if (side == kServer && h.type == PacketType::kInitial && c.version != h.version) {
     c.version = h.version;  // compatible version negotiation (RFC 9368): the server's choice
   }
   if (side == kServer && h.type != PacketType::kOneRtt) conns_[p.connection].app_version = h.version;
-  Decrypt(p, side, udp_payload.subspan(h.offset, h.size));
 }
 
 TraceAnalyzer::TraceAnalyzer(const KeyLog* keylog, Trace& trace)

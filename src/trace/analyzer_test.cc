@@ -231,6 +231,66 @@ TEST(Analyzer, PcapngWithSecretsDecryptsWithoutKeyLog) {
   std::remove(out.c_str());
 }
 
+// The handshake capture (classic pcap) with a changed copy of its first record, the
+// client's first Initial, inserted right after it, as a corrupted retransmission on
+// the wire would be.
+std::string WithCorruptedCopyOfFirstRecord(const std::string& name, void (*corrupt)(std::vector<uint8_t>& quic)) {
+  std::ifstream in(std::string(QIR_FIXTURES_DIR) + "/handshake-quic-go/trace_node_left.pcap", std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_GT(bytes.size(), 40u);
+  auto u32 = [&](size_t at) { return uint32_t{bytes[at]} | uint32_t{bytes[at + 1]} << 8 |
+                                     uint32_t{bytes[at + 2]} << 16 | uint32_t{bytes[at + 3]} << 24; };
+  // The record of the first QUIC packet (other traffic may come before it).
+  const Trace original = Load(std::string(QIR_FIXTURES_DIR) + "/handshake-quic-go/trace_node_left.pcap",
+                              std::string(QIR_FIXTURES_DIR) + "/handshake-quic-go/keys.log");
+  EXPECT_FALSE(original.packets.empty());
+  if (original.packets.empty()) return "";
+  const size_t udp_payload = original.packets[0].udp_payload_size;
+  size_t at = 24;  // record headers: ts_sec, ts_usec, incl_len, orig_len
+  for (size_t i = 0; i < original.packets[0].frame_index; ++i) at += 16 + u32(at + 8);
+  const size_t length = u32(at + 8);
+  std::vector<uint8_t> record(bytes.begin() + at, bytes.begin() + at + 16 + length);
+  // The client's Initial is the record's UDP payload, which ends the frame.
+  std::vector<uint8_t> quic(record.end() - udp_payload, record.end());
+  corrupt(quic);
+  std::copy(quic.begin(), quic.end(), record.end() - udp_payload);
+  bytes.insert(bytes.begin() + at + 16 + length, record.begin(), record.end());
+  const std::string path = ::testing::TempDir() + "/" + name + ".pcap";
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                              static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
+
+// Every packet decrypts but the inserted copy, which fails authentication.
+void ExpectOnlyTheCopyFails(const std::string& path, const std::string& why) {
+  const Trace t = Load(path, std::string(QIR_FIXTURES_DIR) + "/handshake-quic-go/keys.log");
+  ASSERT_GE(t.packets.size(), 3u);
+  EXPECT_EQ(t.packets[1].decryption, DecryptionStatus::kFailed);
+  EXPECT_NE(t.packets[1].decryption_error.find(why), std::string::npos) << t.packets[1].decryption_error;
+  for (size_t i = 0; i < t.packets.size(); ++i) {
+    if (i == 1) continue;
+    EXPECT_EQ(t.packets[i].decryption, DecryptionStatus::kOk)
+        << "packet " << i << " " << PacketTypeName(t.packets[i].header.type) << " " << t.packets[i].decryption_error;
+  }
+  for (const Connection& c : t.connections) EXPECT_EQ(c.retries, 0u);
+  std::remove(path.c_str());
+}
+
+// The long-header type bits are not protected: corruption can turn a client Initial into
+// a "Retry". Only servers send Retry, so it must not re-key the connection's Initials.
+TEST(Analyzer, ARetryFromTheClientIsACorruptedPacket) {
+  ExpectOnlyTheCopyFails(WithCorruptedCopyOfFirstRecord("client-retry", [](std::vector<uint8_t>& q) { q[0] |= 0x30; }),
+                         "Retry from the client");
+}
+
+// A client Initial whose DCID was corrupted opens a connection of its own that never
+// decrypts; its SCID (here quic-go's empty one) must stay with the real connection, or
+// the server's packets to that SCID land in the wrong one.
+TEST(Analyzer, ACorruptedInitialDoesNotTakeTheClientsConnectionId) {
+  ExpectOnlyTheCopyFails(WithCorruptedCopyOfFirstRecord("client-dcid", [](std::vector<uint8_t>& q) { q[6] ^= 0x01; }),
+                         "");
+}
+
 TEST(Analyzer, BrokenCapturesNeverCrash) {
   std::ifstream in(kDir + "chacha20_quic-go.pcap", std::ios::binary);
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
