@@ -152,7 +152,7 @@ impl Target<'_> {
                     tasks.push((request.clone(), task));
                 }
                 Err(e) => {
-                    eprintln!("quinn client: /{}: {}", request.path, e);
+                    eprintln!("quinn client: /{}: {}", request.path, with_causes(&*e));
                     failed.push(request.clone());
                 }
             }
@@ -162,13 +162,25 @@ impl Target<'_> {
     }
 }
 
+/// The error and what caused it ("connection lost: timed out"): quinn's stream
+/// errors name only their kind and keep the connection's reason as their source.
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text = format!("{}: {}", text, c);
+        cause = c.source();
+    }
+    text
+}
+
 /// Waits for every download task and adds the requests that failed, a task
 /// that panicked included, to `failed`; both protocols (hq-interop, h3) use it.
 pub async fn join_downloads(tasks: Vec<(Request, tokio::task::JoinHandle<Result<()>>)>, failed: &mut Vec<Request>) {
     for (request, task) in tasks {
         let error = match task.await {
             Ok(Ok(())) => continue,
-            Ok(Err(e)) => e.to_string(),
+            Ok(Err(e)) => with_causes(&*e),
             Err(e) => format!("task failed: {}", e),
         };
         eprintln!("quinn client: /{}: {}", request.path, error);
