@@ -424,16 +424,15 @@ void TraceAnalyzer::Impl::ProcessPacket(size_t index, std::span<const uint8_t> u
   }
   const Side side = p.direction == Direction::kClientToServer ? kClient : kServer;
   if (h.type == PacketType::kRetry) return HandleRetry(p, side, udp_payload);
-  Decrypt(p, side, udp_payload.subspan(h.offset, h.size));
-  // A packet that fails authentication was corrupted on the way: its header
-  // (SCID, version) says nothing about the connection. Registering its SCID
-  // would hand the peer's later packets to whatever connection it landed in.
-  if (p.decryption == DecryptionStatus::kFailed) return;
-  if (h.type != PacketType::kOneRtt) Register(h.scid, p.connection);
   if (side == kServer && h.type == PacketType::kInitial && c.version != h.version) {
     c.version = h.version;  // compatible version negotiation (RFC 9368): the server's choice
   }
   if (side == kServer && h.type != PacketType::kOneRtt) conns_[p.connection].app_version = h.version;
+  Decrypt(p, side, udp_payload.subspan(h.offset, h.size));
+  // A packet that fails authentication was corrupted on the way, its SCID too:
+  // registering it would hand the peer's later packets to whatever connection
+  // the packet landed in.
+  if (h.type != PacketType::kOneRtt && p.decryption != DecryptionStatus::kFailed) Register(h.scid, p.connection);
 }
 
 TraceAnalyzer::TraceAnalyzer(const KeyLog* keylog, Trace& trace)
