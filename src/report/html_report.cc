@@ -8,6 +8,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <map>
 
 #include "report/html_assets.h"
 #include "report/log_links.h"
@@ -237,20 +238,12 @@ std::string CellsTable(const RunResults& run, const CellIndex& index, const Html
   return out + "</tbody>\n</table>\n";
 }
 
-std::string Noncompliant(const RunResults& run) {
-  if (run.noncompliant.empty()) return "";
-  std::string out = "<h2>Skipped: not compliant</h2>\n<ul>\n";
-  for (const auto& [endpoint, reason] : run.noncompliant) {
-    out += fmt::format("<li><b>{}</b>: {}</li>\n", XmlEscape(endpoint), XmlEscape(reason));
-  }
-  return out + "</ul>\n";
-}
-
-std::string Versions(const RunResults& run) {
-  if (run.versions.empty()) return "";
-  std::string out = "<h2>Built</h2>\n<ul>\n";
-  for (const auto& [name, version] : run.versions) {
-    out += fmt::format("<li><b>{}</b>: {}</li>\n", XmlEscape(name), XmlEscape(version));
+/// A heading and a list of "name: text" items, or nothing when there are none.
+std::string NamedList(const char* heading, const std::map<std::string, std::string>& items) {
+  if (items.empty()) return "";
+  std::string out = fmt::format("<h2>{}</h2>\n<ul>\n", heading);
+  for (const auto& [name, text] : items) {
+    out += fmt::format("<li><b>{}</b>: {}</li>\n", XmlEscape(name), XmlEscape(text));
   }
   return out + "</ul>\n";
 }
@@ -268,7 +261,8 @@ std::string HtmlReport(const RunResults& run, const HtmlOptions& options) {
   out += "<title>QUIC interop matrix – " + XmlEscape(run.log_dir) + "</title>\n";
   out += std::string("<style>") + kHtmlStyle + "</style>\n</head>\n<body>\n";
   out += Header(run) + Filters(run) + kDetailsPanel + Matrix(run, index) + Legend(run) +
-         Measurements(run) + CellsTable(run, index, options) + Noncompliant(run) + Versions(run);
+         Measurements(run) + CellsTable(run, index, options) +
+         NamedList("Skipped: not compliant", run.noncompliant) + NamedList("Built", run.versions);
   out += std::string("<script>") + kHtmlScript + "</script>\n</body>\n</html>\n";
   return out;
 }
