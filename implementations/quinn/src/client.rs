@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
-pub const DOWNLOADS: &str = "/downloads";
+const DOWNLOADS: &str = "/downloads";
 /// Small receive windows, in bytes, so the server must honour flow control.
 const STREAM_WINDOW: u32 = 256 * 1024;
 const CONNECTION_WINDOW: u32 = 1024 * 1024;
@@ -188,6 +188,16 @@ pub async fn join_downloads(tasks: Vec<(Request, tokio::task::JoinHandle<Result<
     }
 }
 
+/// The file /downloads/<path> for `request`, its folders made, empty; both
+/// protocols (hq-interop, h3) save into it.
+pub async fn create_download(request: &Request) -> Result<tokio::fs::File> {
+    let path = std::path::Path::new(DOWNLOADS).join(&request.path);
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir).await?;
+    }
+    Ok(tokio::fs::File::create(&path).await?)
+}
+
 /// Opens a stream for `request` and sends "GET /<path>\r\n" with FIN.
 async fn send_request(connection: &quinn::Connection, request: &Request) -> Result<quinn::RecvStream> {
     let (mut send, recv) = connection.open_bi().await?;
@@ -204,11 +214,7 @@ async fn receive(
     request: &Request,
     update_pending: &AtomicBool,
 ) -> Result<()> {
-    let path = std::path::Path::new(DOWNLOADS).join(&request.path);
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await?;
-    }
-    let mut file = tokio::fs::File::create(&path).await?;
+    let mut file = create_download(request).await?;
     while let Some(chunk) = recv.read_chunk(usize::MAX, true).await? {
         if update_pending.swap(false, Ordering::SeqCst) {
             eprintln!("quinn client: initiating a key update");

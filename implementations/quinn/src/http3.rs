@@ -3,7 +3,7 @@
 //! (200) or 404; the client sends one GET per REQUESTS URL, all in parallel on
 //! one connection, and saves each body into /downloads. quinn carries the
 //! QUIC side exactly as for the hq-interop test cases (client.rs, server.rs).
-use crate::client::{join_downloads, Request, DOWNLOADS};
+use crate::client::{create_download, join_downloads, Request};
 use crate::server::{relative_path, WWW};
 use crate::Result;
 use bytes::{Buf, Bytes};
@@ -42,11 +42,7 @@ async fn get(sender: &mut h3::client::SendRequest<h3_quinn::OpenStreams, Bytes>,
     if response.status() != StatusCode::OK {
         return Err(format!("HTTP status {}", response.status()).into());
     }
-    let path = std::path::Path::new(DOWNLOADS).join(&request.path);
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await?;
-    }
-    let mut file = tokio::fs::File::create(&path).await?;
+    let mut file = create_download(request).await?;
     while let Some(mut data) = stream.recv_data().await? {
         let chunk = data.copy_to_bytes(data.remaining());
         file.write_all(&chunk).await?;
