@@ -41,7 +41,8 @@ if [[ ! -f "$build/fetched" || "$(cat "$build/fetched")" != "$fetch_key" ]]; the
   specs=()
   for p in "${go_packages[@]}"; do specs+=("$p/$go_suite"); done
   for p in "${src_packages[@]}"; do specs+=("$p/$src_suite"); done
-  apt_private_fetch_root "$build" "${specs[@]}"
+  apt_private_fetch_root "$build/debs" "$build/root" "${specs[@]}"
+  rm -rf "$build/apt/state/lists"  # the indexes are only needed for these downloads
   echo "$fetch_key" > "$build/fetched"
 fi
 version="$(dpkg-deb -f "$build"/debs/golang-golang-x-net-dev_*.deb Version)"

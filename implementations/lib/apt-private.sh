@@ -8,7 +8,7 @@
 #   apt_private CMD ARGS...         # apt-get/apt-cache with that state
 #   apt_private_fetch DEST PKG=VER...  # downloads binary packages into DEST
 #   apt_private_unpack DEST ROOT    # dpkg -x every DEST/*.deb into ROOT
-#   apt_private_fetch_root DIR PKG=VER...  # both: DIR/debs (log DIR/debs.log) into DIR/root
+#   apt_private_fetch_root DEST ROOT PKG=VER...  # both, afresh; apt's log in DEST.log
 #
 # Packages are always named with an exact version (pkg=version) or suite
 # (pkg/suite), so which suite a file comes from is never left to pinning.
@@ -96,18 +96,15 @@ apt_private_unpack() {
   done
 }
 
-# Downloads the packages into DIR/debs and unpacks them into DIR/root, both made
-# afresh; apt's output goes to DIR/debs.log and is shown only on failure. The
-# indexes of the private state (DIR/apt) are dropped: they were only needed for
-# these downloads.
+# Downloads the packages into DEST and unpacks them into ROOT, both made afresh;
+# apt's output goes to DEST.log and is shown only on failure.
 apt_private_fetch_root() {
-  local dir="$1"
-  shift
-  rm -rf "$dir/debs" "$dir/root"
-  if ! apt_private_fetch "$dir/debs" "$@" > "$dir/debs.log" 2>&1; then
-    cat "$dir/debs.log" >&2
+  local dest="$1" root="$2"
+  shift 2
+  rm -rf "$dest" "$root"
+  if ! apt_private_fetch "$dest" "$@" > "$dest.log" 2>&1; then
+    cat "$dest.log" >&2
     return 1
   fi
-  rm -rf "$dir/apt/state/lists"
-  apt_private_unpack "$dir/debs" "$dir/root"
+  apt_private_unpack "$dest" "$root"
 }

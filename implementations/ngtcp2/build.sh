@@ -70,7 +70,7 @@ fetch_binaries() {
   local version="$1" h3version="$2" specs=() p
   for p in "${packages[@]}"; do specs+=("$p=$version"); done
   for p in "${http3_packages[@]}"; do specs+=("$p=$h3version"); done
-  apt_private_fetch_root "$build" "${specs[@]}"
+  apt_private_fetch_root "$build/debs" "$build/root" "${specs[@]}"
 }
 
 # Compiles the example sources that h09client and h09server need and links

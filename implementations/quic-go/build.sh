@@ -39,7 +39,8 @@ apt_private_init "$build/apt" "$go_suite" "$src_suite"
 specs=()
 for p in "${go_packages[@]}"; do specs+=("$p/$go_suite"); done
 for p in "${src_packages[@]}"; do specs+=("$p/$src_suite"); done
-apt_private_fetch_root "$build" "${specs[@]}"
+apt_private_fetch_root "$build/debs" "$build/root" "${specs[@]}"
+rm -rf "$build/apt/state/lists"  # the indexes are only needed for these downloads
 version="$(dpkg-deb -f "$build"/debs/golang-github-lucas-clemente-quic-go-dev_*.deb Version)"
 
 goroot="$build/root/usr/lib/go-1.23"

@@ -49,14 +49,11 @@ if [[ ! -f "$build/fetched" || "$(cat "$build/fetched")" != "$fetch_key" ]]; the
     "${crates[@]/%//$crate_suite}" > "$build/resolve.log" 2>&1 || { cat "$build/resolve.log" >&2; exit 1; }
   mapfile -t specs < <(sed -nE 's/^Inst (librust-[^ ]+) \(([^ ]+) .*/\1=\2/p' "$build/resolve.log")
   ((${#specs[@]} > 0)) || { echo "quinn: no crates resolved" >&2; cat "$build/resolve.log" >&2; exit 1; }
-  # The toolchain first: apt_private_fetch_root drops the indexes.
   tool_specs=()
   for p in "${toolchain[@]}"; do tool_specs+=("$p/$toolchain_suite"); done
-  rm -rf "$build/toolchain-debs" "$build/toolchain"
-  apt_private_fetch "$build/toolchain-debs" "${tool_specs[@]}" > "$build/toolchain-debs.log" 2>&1 ||
-    { cat "$build/toolchain-debs.log" >&2; exit 1; }
-  apt_private_unpack "$build/toolchain-debs" "$build/toolchain"
-  apt_private_fetch_root "$build" "${specs[@]}"
+  apt_private_fetch_root "$build/toolchain-debs" "$build/toolchain" "${tool_specs[@]}"
+  apt_private_fetch_root "$build/debs" "$build/root" "${specs[@]}"
+  rm -rf "$build/apt/state/lists"  # the indexes are only needed for these downloads
   echo "$fetch_key" > "$build/fetched"
 fi
 version="$(dpkg-deb -f "$build"/debs/librust-quinn-dev_*.deb Version)"
