@@ -158,6 +158,19 @@ const json* Member(const json& obj, const char* key) {
   return it == obj.end() ? nullptr : &*it;
 }
 
+/// An optional object of strings (urls, noncompliant, versions) at `path` into `out`;
+/// `what` names the object in the error when it is something else.
+Status ReadStringMap(const json* value, const std::string& path, const char* what,
+                     std::map<std::string, std::string>* out) {
+  if (value == nullptr) return {};
+  if (!value->is_object()) return Bad(what, path);
+  for (const auto& [key, text] : value->items()) {
+    if (!text.is_string()) return Bad("expected a string", Child(path, key));
+    (*out)[key] = text.get<std::string>();
+  }
+  return {};
+}
+
 Result<const json*> Need(const json& obj, const std::string& path, const char* key,
                          json::value_t type, const char* type_name) {
   const json* v = Member(obj, key);
@@ -250,16 +263,7 @@ class Reader {
     return {};
   }
 
-  Status ReadUrls() {
-    const json* urls = Member(root_, "urls");
-    if (urls == nullptr) return {};
-    if (!urls->is_object()) return Bad("expected an object", "/urls");
-    for (const auto& [name, url] : urls->items()) {
-      if (!url.is_string()) return Bad("expected a string", Child("/urls", name));
-      run_.urls[name] = url.get<std::string>();
-    }
-    return {};
-  }
+  Status ReadUrls() { return ReadStringMap(Member(root_, "urls"), "/urls", "expected an object", &run_.urls); }
 
   Status ReadTests() {
     Result<const json*> tests = Need(root_, "", "tests", json::value_t::object, "an object");
@@ -380,20 +384,15 @@ class Reader {
       if (!seed->is_number_unsigned()) return Bad("expected an unsigned integer", "/qir/seed");
       run_.seed = seed->get<uint64_t>();
     }
-    if (const json* bad = Member(*qir, "noncompliant"); bad != nullptr) {
-      if (!bad->is_object()) return Bad("expected an object of reasons", "/qir/noncompliant");
-      for (const auto& item : bad->items()) {
-        if (!item.value().is_string())
-          return Bad("expected a string", "/qir/noncompliant/" + item.key());
-        run_.noncompliant[item.key()] = item.value().get<std::string>();
-      }
+    if (Status s = ReadStringMap(Member(*qir, "noncompliant"), "/qir/noncompliant", "expected an object of reasons",
+                                 &run_.noncompliant);
+        !s) {
+      return s;
     }
-    if (const json* versions = Member(*qir, "versions"); versions != nullptr) {
-      if (!versions->is_object()) return Bad("expected an object of versions", "/qir/versions");
-      for (const auto& item : versions->items()) {
-        if (!item.value().is_string()) return Bad("expected a string", Child("/qir/versions", item.key()));
-        run_.versions[item.key()] = item.value().get<std::string>();
-      }
+    if (Status s = ReadStringMap(Member(*qir, "versions"), "/qir/versions", "expected an object of versions",
+                                 &run_.versions);
+        !s) {
+      return s;
     }
     if (Status s = ReadPlan(*qir); !s) return s;
     if (const json* order = Member(*qir, "test_order"); order != nullptr) return ReadOrder(*order);
